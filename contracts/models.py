@@ -1,0 +1,3 @@
+"""contracts models."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""listings models."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,12 @@
+from django.conf import settings
+
+from .navigation import navigation_for
+
+
+def exchange(request):
+    user = getattr(request, "user", None)
+    return {
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "nav_items": navigation_for(user) if user is not None else [],
+        "payments_offline": settings.PAYMENTS_OFFLINE,
+    }

@@ -1,0 +1,39 @@
+"""Refresh each app's zh-Hans catalogue from its own files (each app keeps its own)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from .compilemessages_all import APPS
+
+
+class Command(BaseCommand):
+    help = "Run makemessages in each app directory (zh_Hans)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("apps", nargs="*", help="app folders (default: all)")
+
+    def handle(self, *args, apps=None, **options):
+        django_admin = Path(sys.executable).with_name("django-admin")
+        for app in apps or APPS:
+            folder = Path(settings.BASE_DIR) / app
+            (folder / "locale").mkdir(exist_ok=True)
+            ignores = [f"--ignore={sub}/*" for sub in ("payments", "migrations", "data")]
+            subprocess.run(
+                [
+                    str(django_admin),
+                    "makemessages",
+                    "-l",
+                    "zh_Hans",
+                    "--no-obsolete",
+                    "--no-location",
+                    *ignores,
+                ],
+                cwd=folder,
+                check=True,
+                env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": ""},
+            )
+            self.stdout.write(f"{app}: catalogue refreshed")

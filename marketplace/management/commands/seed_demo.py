@@ -1,0 +1,37 @@
+"""python manage.py seed_demo: idempotent demo data for every app, in dependency order."""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+# Each app's demo module has seed(log). Order follows the dependency direction.
+SEEDERS = [
+    "marketplace.demo",
+    "cms.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (regions, parties, logins, listings, deals). Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="run even though DEBUG is off (not for production)"
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG off: it creates logins with a known "
+                "password. Use --force if this really is a demo machine."
+            )
+        for dotted in SEEDERS:
+            module = import_module(dotted)
+            with transaction.atomic():
+                module.seed(self._log)
+        self.stdout.write(self.style.SUCCESS("demo data ready"))
+
+    def _log(self, message):
+        self.stdout.write(f"  {message}")

@@ -1,0 +1,428 @@
+"""Regions, parties, users with roles, working-day overrides and the audit log.
+
+Names follow shared/domain/GLOSSARY.md.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_id_number, validate_uscc
+
+digits = RegexValidator(r"^\d+$", _("Digits only."))
+
+
+# ---------------------------------------------------------------- regions
+
+
+class Prefecture(models.Model):
+    code = models.CharField(_("Code"), max_length=6, unique=True, validators=[digits])
+    name = models.CharField(_("Name"), max_length=50)
+    seat = models.CharField(_("Seat"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("Prefecture")
+        verbose_name_plural = _("Prefectures")
+
+    def __str__(self):
+        return self.name
+
+
+class County(models.Model):
+    """A county or county-level city; `code` is the national 6-digit division code."""
+
+    prefecture = models.ForeignKey(Prefecture, on_delete=models.PROTECT, related_name="counties")
+    code = models.CharField(_("County code"), max_length=6, unique=True, validators=[digits])
+    name = models.CharField(_("Name"), max_length=50)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("County")
+        verbose_name_plural = _("Counties")
+
+    def __str__(self):
+        return self.name
+
+
+class Township(models.Model):
+    """A township (乡镇/街道). `code` is 3 digits within the county (demo codes: is_demo)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships")
+    code = models.CharField(_("Township code"), max_length=3, validators=[digits])
+    name = models.CharField(_("Name"), max_length=50)
+    is_demo_code = models.BooleanField(_("Demo code"), default=False)
+
+    class Meta:
+        ordering = ["county__code", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "code"], name="township_code_unique"),
+            models.UniqueConstraint(fields=["county", "name"], name="township_name_unique"),
+        ]
+        verbose_name = _("Township")
+        verbose_name_plural = _("Townships")
+
+    def __str__(self):
+        return f"{self.county.name}{self.name}"
+
+    @property
+    def full_code(self):
+        return f"{self.county.code}{self.code}"
+
+
+class Village(models.Model):
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="villages")
+    code = models.CharField(_("Village code"), max_length=3, validators=[digits])
+    name = models.CharField(_("Name"), max_length=50)
+    group_count = models.PositiveSmallIntegerField(_("Number of groups"), default=6)
+    is_demo_code = models.BooleanField(_("Demo code"), default=False)
+
+    class Meta:
+        ordering = ["township__county__code", "township__code", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "code"], name="village_code_unique"),
+        ]
+        verbose_name = _("Village")
+        verbose_name_plural = _("Villages")
+
+    def __str__(self):
+        return f"{self.township}{self.name}"
+
+    @property
+    def full_code(self):
+        """County + township + village: the first 12 digits of a parcel code (R-RIGHT-2)."""
+        return f"{self.township.full_code}{self.code}"
+
+
+# ---------------------------------------------------------------- parties
+
+
+class Household(models.Model):
+    """A contract-holding household (农户/承包方). `village` is where its land is (R-RIGHT-6)."""
+
+    name = models.CharField(_("Head of household"), max_length=50)
+    id_number = models.CharField(
+        _("Resident ID number"),
+        max_length=18,
+        unique=True,
+        validators=[validate_id_number],
+    )
+    phone = models.CharField(_("Phone"), max_length=20, blank=True)
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("Village of the land"),
+    )
+    is_relocated = models.BooleanField(_("Relocated household"), default=False)
+    current_address = models.CharField(_("Current address"), max_length=200, blank=True)
+    bank_name = models.CharField(_("Bank"), max_length=100, blank=True)
+    bank_account = models.CharField(
+        _("Bank account"),
+        max_length=32,
+        blank=True,
+        validators=[RegexValidator(r"^\d{12,30}$", _("Digits."))],
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["village", "name"]
+        indexes = [models.Index(fields=["name"])]
+        verbose_name = _("Household")
+        verbose_name_plural = _("Households")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def township(self):
+        return self.village.township
+
+    @property
+    def masked_name(self):
+        """Public form of the name (R-LIST-7): 张** ."""
+        return mask_name(self.name)
+
+
+def mask_name(name):
+    if not name:
+        return ""
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+class Collective(models.Model):
+    """A village's collective economic organisation (发包方)."""
+
+    village = models.OneToOneField(Village, on_delete=models.PROTECT, related_name="collective")
+    name = models.CharField(_("Name"), max_length=100)
+    uscc = models.CharField(_("USCC"), max_length=18, blank=True, validators=[validate_uscc])
+    representative = models.CharField(_("Representative"), max_length=50, blank=True)
+    phone = models.CharField(_("Phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("Village collective")
+        verbose_name_plural = _("Village collectives")
+
+    def __str__(self):
+        return self.name
+
+
+class Enterprise(models.Model):
+    """An agribusiness that bids (新型农业经营主体)."""
+
+    class Kind(models.TextChoices):
+        LEADING = "leading", _("Leading enterprise")
+        COOPERATIVE = "cooperative", _("Cooperative")
+        FAMILY_FARM = "family_farm", _("Family farm")
+        LARGE_GROWER = "large_grower", _("Large grower")
+        COMPANY = "company", _("Other company")
+
+    name = models.CharField(_("Name"), max_length=100)
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
+    uscc = models.CharField(
+        _("USCC"),
+        max_length=18,
+        blank=True,
+        validators=[validate_uscc],
+    )
+    id_number = models.CharField(
+        _("Resident ID number"),
+        max_length=18,
+        blank=True,
+        validators=[validate_id_number],
+        help_text=_("Natural-person growers only."),
+    )
+    is_commercial_capital = models.BooleanField(_("Commercial capital"), default=False)
+    collective_village = models.ForeignKey(
+        Village,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member_enterprises",
+        verbose_name=_("Member of the collective of"),
+    )
+    legal_representative = models.CharField(_("Legal representative"), max_length=50)
+    contact_name = models.CharField(_("Contact"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("Phone"), max_length=20, blank=True)
+    address = models.CharField(_("Address"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"], condition=~models.Q(uscc=""), name="enterprise_uscc_unique"
+            ),
+        ]
+        verbose_name = _("Agribusiness")
+        verbose_name_plural = _("Agribusinesses")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_natural_person(self):
+        return self.kind == self.Kind.LARGE_GROWER and not self.uscc
+
+    def clean(self):
+        """R-REG-1: organisations need a USCC; a natural-person grower needs an ID number."""
+        if self.kind == self.Kind.LARGE_GROWER:
+            if not self.uscc and not self.id_number:
+                raise ValidationError(
+                    {"id_number": _("A large grower needs a USCC or a resident ID number.")}
+                )
+        elif not self.uscc:
+            raise ValidationError({"uscc": _("This kind needs a USCC.")})
+
+
+class ServiceStation(models.Model):
+    """A township service station (乡镇农村产权交易服务站): files listings for households."""
+
+    township = models.OneToOneField(Township, on_delete=models.PROTECT, related_name="station")
+    name = models.CharField(_("Name"), max_length=100)
+    address = models.CharField(_("Address"), max_length=200)
+    opening_hours = models.CharField(
+        _("Opening hours"), max_length=100, default="周一至周五 8:30–12:00，14:30–17:30"
+    )
+    phone = models.CharField(_("Phone"), max_length=20)
+
+    class Meta:
+        ordering = ["township"]
+        verbose_name = _("Service station")
+        verbose_name_plural = _("Service stations")
+
+    def __str__(self):
+        return self.name
+
+
+class StorageCenter(models.Model):
+    """The county land storage centre (收储中心): takes stored land at the floor price."""
+
+    county = models.OneToOneField(County, on_delete=models.PROTECT, related_name="storage_center")
+    name = models.CharField(_("Name"), max_length=100)
+    address = models.CharField(_("Address"), max_length=200, blank=True)
+    phone = models.CharField(_("Phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("Storage centre")
+        verbose_name_plural = _("Storage centres")
+
+    def __str__(self):
+        return self.name
+
+
+# ---------------------------------------------------------------- users and roles
+
+
+class User(AbstractUser):
+    """A login. One role; its scope fields say which objects it may see (object by object)."""
+
+    class Role(models.TextChoices):
+        STATION_OPERATOR = "station_operator", _("Station operator")
+        EXCHANGE_STAFF = "exchange_staff", _("Exchange staff")
+        STORAGE_OPERATOR = "storage_operator", _("Storage operator")
+        AGRIBUSINESS = "agribusiness", _("Agribusiness user")
+        INSURER = "insurer", _("Insurer")
+        FORESTRY_INSPECTOR = "forestry_inspector", _("Forestry inspector")
+        AUDITOR = "auditor", _("Auditor (read-only)")
+        HOUSEHOLD = "household", _("Household")
+
+    role = models.CharField(_("Role"), max_length=30, choices=Role.choices, blank=True)
+    display_name = models.CharField(_("Name"), max_length=50, blank=True)
+    phone = models.CharField(_("Phone"), max_length=20, blank=True)
+    station = models.ForeignKey(
+        ServiceStation, on_delete=models.PROTECT, null=True, blank=True, related_name="operators"
+    )
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Staff scope; empty = whole prefecture."),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    storage_center = models.ForeignKey(
+        StorageCenter, on_delete=models.PROTECT, null=True, blank=True, related_name="operators"
+    )
+    household = models.OneToOneField(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="user"
+    )
+
+    class Meta:
+        verbose_name = _("User")
+        verbose_name_plural = _("Users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="station_operator") | models.Q(station__isnull=False),
+                name="operator_has_station",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="agribusiness") | models.Q(enterprise__isnull=False),
+                name="agribusiness_has_enterprise",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="storage_operator")
+                | models.Q(storage_center__isnull=False),
+                name="storage_operator_has_center",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @property
+    def is_exchange_staff(self):
+        return self.role == self.Role.EXCHANGE_STAFF or self.is_superuser
+
+    @property
+    def is_station_operator(self):
+        return self.role == self.Role.STATION_OPERATOR
+
+    @property
+    def is_agribusiness(self):
+        return self.role == self.Role.AGRIBUSINESS
+
+    @property
+    def township(self):
+        return self.station.township if self.station_id else None
+
+
+# ---------------------------------------------------------------- working days
+
+
+class WorkdayOverride(models.Model):
+    """A staff-entered day that differs from Monday–Friday or from the library (R-TIME-3)."""
+
+    date = models.DateField(_("Date"), unique=True)
+    is_workday = models.BooleanField(_("Working day"))
+    note = models.CharField(_("Note"), max_length=100, blank=True)
+    entered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("Working-day override")
+        verbose_name_plural = _("Working-day overrides")
+
+    def __str__(self):
+        return f"{self.date} {'上班' if self.is_workday else '休息'} {self.note}"
+
+
+class HolidayYear(models.Model):
+    """A year whose holidays and make-up days staff have entered completely (R-TIME-3)."""
+
+    year = models.PositiveSmallIntegerField(_("Year"), unique=True)
+    confirmed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Year with holidays entered")
+        verbose_name_plural = _("Years with holidays entered")
+
+    def __str__(self):
+        return str(self.year)
+
+
+# ---------------------------------------------------------------- audit log
+
+
+class AuditEvent(models.Model):
+    """Append-only, hash-chained record of every state change, bid and payment.
+
+    hash = sha256(previous hash + canonical JSON of the event). On PostgreSQL a trigger refuses
+    UPDATE and DELETE (migration 0002); `manage.py verify_audit` re-computes the chain.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=100, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("Audit event")
+        verbose_name_plural = _("Audit events")
+
+    def __str__(self):
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditHead(models.Model):
+    """One row holding the last hash; locking it serialises appends to the chain."""
+
+    last_hash = models.CharField(max_length=64)
+    count = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.count} events, last {self.last_hash[:12]}"

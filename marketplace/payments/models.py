@@ -1,0 +1,3 @@
+"""Payments models."""
+
+from django.db import models  # noqa: F401

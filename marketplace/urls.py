@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+
+api_v1 = [
+    path("", include("marketplace.api_urls")),
+    path("", include("listings.api_urls")),
+    path("", include("valuation.api_urls")),
+    path("", include("contracts.api_urls")),
+    path("", include("marketplace.payments.api_urls")),
+]
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("cms-admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("console/", views.dashboard, name="dashboard"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path("payments/", include("marketplace.payments.urls")),
+    path("listings/", include("listings.urls")),
+    path("valuation/", include("valuation.urls")),
+    path("deals/", include("contracts.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves everything else (the public site); keep it last.
+urlpatterns += [path("", include(wagtail_urls))]

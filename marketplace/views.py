@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from . import workdays
+from .navigation import dashboard_panels
+from .selectors import dashboard_summary
+
+
+@login_required
+def dashboard(request):
+    """Each role's start page: what is waiting for this user."""
+    today = workdays.timezone.localdate()
+    warning = workdays.year_warning(today.year + (1 if today.month == 12 else 0))
+    return render(
+        request,
+        "marketplace/dashboard.html",
+        {
+            "summary": dashboard_summary(request.user),
+            "panels": dashboard_panels(request),
+            "holiday_warning": warning if request.user.is_exchange_staff else None,
+        },
+    )

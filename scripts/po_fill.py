@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Fill empty msgstr entries of a .po file from a JSON {msgid: msgstr} file (plural: a list).
+
+Usage: scripts/po_fill.py APP/locale/zh_Hans/LC_MESSAGES/django.po translations.json
+Prints the msgids still untranslated afterwards. Only the standard library; keeps the header.
+"""
+
+import json
+import re
+import sys
+
+
+def unquote(lines):
+    return "".join(json.loads(line) for line in lines)
+
+
+def quote(text):
+    return json.dumps(text, ensure_ascii=False)
+
+
+def main(po_path, json_path):
+    with open(json_path, encoding="utf-8") as fh:
+        mapping = json.load(fh)
+    with open(po_path, encoding="utf-8") as fh:
+        text = fh.read()
+    blocks = text.split("\n\n")
+    missing = []
+    out = []
+    for block in blocks:
+        lines = block.split("\n")
+        m = re.search(r'^msgid (".*")$', block, re.M)
+        if not m or "Project-Id-Version" in block:
+            out.append(block)
+            continue
+        # collect msgid (possibly multi-line)
+        idx = next(i for i, ln in enumerate(lines) if ln.startswith("msgid "))
+        j = idx + 1
+        id_lines = [lines[idx][6:]]
+        while j < len(lines) and lines[j].startswith('"'):
+            id_lines.append(lines[j])
+            j += 1
+        msgid = unquote(id_lines)
+        rest = lines[j:]
+        lines = [ln for ln in lines[:idx] if ln != "#, fuzzy" and not ln.startswith("#| ")] + lines[
+            idx:j
+        ]
+        if rest and rest[0].startswith("msgid_plural"):
+            plural_lines = [rest[0]]
+            k = 1
+            while k < len(rest) and rest[k].startswith('"'):
+                plural_lines.append(rest[k])
+                k += 1
+            existing = rest[k:]
+            filled = unquote(
+                [ln.split(" ", 1)[1] for ln in existing if ln.startswith("msgstr[0]")] or ['""']
+            )
+            value = mapping.get(msgid)
+            if not filled and value is None:
+                missing.append(msgid)
+                out.append("\n".join(lines + rest))
+                continue
+            if value is not None:
+                value = value[0] if isinstance(value, list) else value
+                existing = [f"msgstr[0] {quote(value)}"]
+            out.append("\n".join(lines + plural_lines + existing))
+            continue
+        existing = (
+            unquote([rest[0][7:]] + [ln for ln in rest[1:] if ln.startswith('"')]) if rest else ""
+        )
+        value = mapping.get(msgid)
+        if value is None and not existing:
+            missing.append(msgid)
+            out.append("\n".join(lines + rest))
+            continue
+        out.append("\n".join(lines + [f"msgstr {quote(value if value is not None else existing)}"]))
+    with open(po_path, "w", encoding="utf-8") as fh:
+        fh.write("\n\n".join(out).rstrip("\n") + "\n")
+    for msgid in missing:
+        print("untranslated:", msgid)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])

@@ -1,0 +1,3 @@
+"""valuation models."""
+
+from django.db import models  # noqa: F401
