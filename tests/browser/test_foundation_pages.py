@@ -1,0 +1,38 @@
+"""Browser tests of the foundation: the public home page and role navigation."""
+
+import pytest
+
+from tests import factories
+from tests.browser.conftest import login
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_home_page_renders_in_chinese(page):
+    # given the migrated site with its HomePage
+    # when a visitor opens the front page
+    page.goto(page.base_url + "/")
+    # then the page is in Simplified Chinese
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert "湘西州农村产权流转交易平台" in page.title()
+    assert page.get_by_text("登录").first.is_visible()
+
+
+def test_station_operator_logs_in_and_sees_the_station_console(page):
+    # given a station operator
+    operator = factories.OperatorFactory(username="op1")
+    # when they log in through the form
+    login(page, "op1")
+    # then the dashboard names their role and station
+    assert page.url.endswith("/console/")
+    role = page.get_by_test_id("role").inner_text()
+    assert "服务站经办人" in role
+    assert operator.station.name in role
+
+
+def test_language_switch_to_english(page):
+    page.goto(page.base_url + "/")
+    with page.expect_navigation():
+        page.select_option("#lang-select", "en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("link", name="Log in").is_visible()
