@@ -25,3 +25,76 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(home_context(request))
         return context
+
+
+class ListingIndexPage(Page):
+    """The public listing index (挂牌项目): search and map over published listings."""
+
+    intro = RichTextField(_("Introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.ListingPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("Listing index page")
+
+
+class ListingPage(Page):
+    """The public page of one listing. Facts come from `listing`; staff edit only the free text."""
+
+    listing = models.OneToOneField(
+        "listings.Listing", on_delete=models.PROTECT, related_name="page", null=True
+    )
+    extra_text = RichTextField(_("Additional information"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("extra_text")]
+    parent_page_types = ["cms.ListingIndexPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = _("Listing page")
+
+
+class AnnouncementIndexPage(Page):
+    """Announcements: 挂牌公告, 成交公示, 流拍公告."""
+
+    intro = RichTextField(_("Introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.AnnouncementPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("Announcement index page")
+
+
+class AnnouncementPage(Page):
+    """One announcement. Facts come from the listing (and the deal, by its number)."""
+
+    class Kind(models.TextChoices):
+        LISTING = "listing", _("Listing announcement")
+        RESULT = "result", _("Result announcement")
+        FAILED = "failed", _("Failed-listing announcement")
+
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
+    listing = models.ForeignKey(
+        "listings.Listing", on_delete=models.PROTECT, related_name="announcements", null=True
+    )
+    deal_number = models.CharField(_("Deal number"), max_length=40, blank=True)
+    period_ends_at = models.DateTimeField(_("Period ends at"), null=True, blank=True)
+    body = RichTextField(_("Text"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    parent_page_types = ["cms.AnnouncementIndexPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = _("Announcement page")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "listing", "deal_number"], name="announcement_unique_per_subject"
+            )
+        ]
