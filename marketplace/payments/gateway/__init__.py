@@ -1,0 +1,17 @@
+"""Choose the gateway: Stripe, answered by the offline fake when no secret key is configured."""
+
+from django.conf import settings
+
+from .base import GatewayError, GatewayRefund, Intent, PaymentGateway
+
+__all__ = ["GatewayError", "GatewayRefund", "Intent", "PaymentGateway", "get_gateway"]
+
+
+def get_gateway() -> PaymentGateway:
+    from .stripe_gateway import StripeGateway
+
+    if settings.PAYMENTS_OFFLINE:
+        from .fake import FakeStripeHTTPClient
+
+        return StripeGateway(api_key="sk_test_offline", http_client=FakeStripeHTTPClient())
+    return StripeGateway(api_key=settings.STRIPE_SECRET_KEY)

@@ -1,0 +1,128 @@
+"""Double-entry ledger in integer fen.
+
+Accounts are created on first use from a key: a purpose, optionally followed by `:model:id`
+(`"clearing"`, `"deposit_held:payable:42"`, `"transferor_payable:household:7"`). The purpose
+decides the account's kind, hence the sign of `balance()`:
+
+* asset (debit-normal): `clearing` (money at the gateway), `bank` (the exchange's bank account);
+* income (credit-normal): `fee_income`, `forfeit_income`;
+* liability (credit-normal): everything else (`deposit_held`, `received`, `transferor_payable`,
+  `storage_guarantee_payable`, `insurance_claim_payable`, ...).
+
+Balances are always summed from entries; nothing stores a balance that could drift.
+"""
+
+import re
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.errors import Invalid
+
+from .models import LedgerAccount, LedgerEntry, LedgerTransaction
+
+ASSET_PURPOSES = {"clearing", "bank"}
+INCOME_PURPOSES = {"fee_income", "forfeit_income"}
+KEY_RE = re.compile(r"^[a-z][a-z_]*(:[a-z_.]+:[\w.-]+)?$")
+
+CLEARING = "clearing"
+BANK = "bank"
+FEE_INCOME = "fee_income"
+FORFEIT_INCOME = "forfeit_income"
+
+
+class Unbalanced(Invalid):
+    code = "ledger_unbalanced"
+    default_message = _("The ledger transaction does not balance.")
+
+
+def account_key_for(purpose: str, obj) -> str:
+    """`transferor_payable` + a Household(7) -> `"transferor_payable:household:7"`."""
+    return f"{purpose}:{obj._meta.model_name}:{obj.pk}"
+
+
+def kind_for(key: str) -> str:
+    purpose = key.split(":", 1)[0]
+    if purpose in ASSET_PURPOSES:
+        return LedgerAccount.Kind.ASSET
+    if purpose in INCOME_PURPOSES:
+        return LedgerAccount.Kind.INCOME
+    return LedgerAccount.Kind.LIABILITY
+
+
+def account(key: str) -> LedgerAccount:
+    """The account for `key`, created on first use."""
+    if not KEY_RE.match(key):
+        raise Invalid(_("Not a ledger account key: %(key)s") % {"key": key}, field="account")
+    found = LedgerAccount.objects.filter(key=key).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            return LedgerAccount.objects.create(key=key, kind=kind_for(key))
+    except IntegrityError:  # created concurrently
+        return LedgerAccount.objects.get(key=key)
+
+
+def post(*, memo, subject, lines, actor=None) -> LedgerTransaction:
+    """Post one balanced transaction: lines are (account_key, debit_fen, credit_fen)."""
+    total_debit = total_credit = 0
+    for _key, debit, credit in lines:
+        for value in (debit, credit):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise Unbalanced(_("Ledger amounts must be whole fen, not negative."))
+        if (debit > 0) == (credit > 0):
+            raise Unbalanced(_("Each ledger line is either a debit or a credit."))
+        total_debit += debit
+        total_credit += credit
+    if not lines or total_debit != total_credit:
+        raise Unbalanced()
+    with transaction.atomic():
+        txn = LedgerTransaction.objects.create(
+            memo=memo[:200],
+            content_type=ContentType.objects.get_for_model(subject) if subject else None,
+            object_id=str(subject.pk) if subject else "",
+            actor=actor if actor is not None and actor.is_authenticated else None,
+        )
+        LedgerEntry.objects.bulk_create(
+            LedgerEntry(transaction=txn, account=account(key), debit_fen=debit, credit_fen=credit)
+            for key, debit, credit in lines
+        )
+    return txn
+
+
+def balance(account_key: str) -> int:
+    """The account's balance on its normal side (assets debit - credit, others credit - debit)."""
+    sums = LedgerEntry.objects.filter(account__key=account_key).aggregate(
+        d=Sum("debit_fen"), c=Sum("credit_fen")
+    )
+    debit, credit = sums["d"] or 0, sums["c"] or 0
+    if kind_for(account_key) == LedgerAccount.Kind.ASSET:
+        return debit - credit
+    return credit - debit
+
+
+def transactions_for(subject):
+    """Every transaction referencing `subject`, oldest first, with entries."""
+    return (
+        LedgerTransaction.objects.filter(
+            content_type=ContentType.objects.get_for_model(subject), object_id=str(subject.pk)
+        )
+        .prefetch_related("entries__account")
+        .order_by("created_at", "id")
+    )
+
+
+def unbalanced_transactions():
+    """Transactions whose debits and credits differ (should be none)."""
+    from django.db.models import F
+
+    return (
+        LedgerTransaction.objects.annotate(
+            d=Sum("entries__debit_fen"), c=Sum("entries__credit_fen")
+        )
+        .exclude(d=F("c"))
+        .order_by("id")
+    )

@@ -1,0 +1,160 @@
+"""Payouts by bank transfer: instruction -> batch (XLSX for the bank) -> sent -> confirmed.
+
+Stripe cannot pay out to Chinese bank cards, so the exchange's bank executes a batch file.
+Confirmation settles the payee's ledger account against the exchange's `bank` account.
+"""
+
+from io import BytesIO
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from marketplace import audit
+from marketplace.models import Collective, Household, StorageCenter
+from marketplace.money import fen_to_yuan
+
+from .. import ledger
+from ..errors import InvalidAmount, NoPendingPayouts, WrongPayee
+from ..models import Payout, PayoutBatch
+
+PAYEE_MODELS = (Household, Collective, StorageCenter)
+
+
+def payout_create(*, payee, amount_fen, subject, purpose, actor=None, account_key=None) -> Payout:
+    """Instruct a payout; `account_key` is the liability it settles (default transferor_payable)."""
+    if not isinstance(payee, PAYEE_MODELS):
+        raise WrongPayee()
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
+        raise InvalidAmount()
+    account_key = account_key or ledger.account_key_for("transferor_payable", payee)
+    ledger.account(account_key)  # validates the key
+    with transaction.atomic():
+        payout = Payout.objects.create(
+            payee_content_type=ContentType.objects.get_for_model(payee),
+            payee_object_id=str(payee.pk),
+            payee_name=str(payee)[:100],
+            bank_name=getattr(payee, "bank_name", "") or "",
+            bank_account=getattr(payee, "bank_account", "") or "",
+            amount_fen=amount_fen,
+            content_type=ContentType.objects.get_for_model(subject) if subject else None,
+            object_id=str(subject.pk) if subject else "",
+            purpose=purpose[:200],
+            account_key=account_key,
+        )
+        audit.record(
+            action="payments.payout_created",
+            obj=payout,
+            actor=actor,
+            payload={"amount_fen": amount_fen, "payee": payout.payee_name, "account": account_key},
+        )
+    return payout
+
+
+def payout_batch_create(*, actor) -> PayoutBatch:
+    """Put every pending payout in a new batch (rows locked in pk order)."""
+    with transaction.atomic():
+        payouts = list(
+            Payout.objects.select_for_update().filter(state=Payout.State.PENDING).order_by("pk")
+        )
+        if not payouts:
+            raise NoPendingPayouts()
+        today = timezone.localdate()
+        count = PayoutBatch.objects.filter(created_at__date=today).count()
+        batch = PayoutBatch.objects.create(
+            reference=f"PO-{today:%Y%m%d}-{count + 1:03d}-{payouts[0].pk}", created_by=actor
+        )
+        for payout in payouts:
+            payout.mark_batched(batch=batch)
+            payout.save()
+        audit.record(
+            action="payments.payout_batch_created",
+            obj=batch,
+            actor=actor,
+            payload={
+                "payouts": [p.pk for p in payouts],
+                "total_fen": sum(p.amount_fen for p in payouts),
+            },
+        )
+    return batch
+
+
+HEADERS = ["序号", "收款人户名", "收款账号", "开户银行", "金额（元）", "用途", "付款编号"]
+
+
+def payout_batch_export_xlsx(batch) -> bytes:
+    """The bank-transfer file: one row per payout, amounts as exact Decimal yuan."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = batch.reference[:31]
+    ws.append(HEADERS)
+    total = 0
+    for n, payout in enumerate(batch.payouts.order_by("pk"), start=1):
+        ws.append(
+            [
+                n,
+                payout.payee_name,
+                payout.bank_account,
+                payout.bank_name,
+                fen_to_yuan(payout.amount_fen),
+                payout.purpose,
+                f"PAYOUT-{payout.pk}",
+            ]
+        )
+        ws.cell(row=n + 1, column=3).number_format = "@"
+        ws.cell(row=n + 1, column=5).number_format = "0.00"
+        total += payout.amount_fen
+    ws.append(["合计", "", "", "", fen_to_yuan(total), "", batch.reference])
+    ws.cell(row=ws.max_row, column=5).number_format = "0.00"
+    for column, width in zip("ABCDEFG", (6, 24, 24, 24, 14, 40, 16), strict=True):
+        ws.column_dimensions[column].width = width
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def payout_batch_mark_sent(*, batch, actor) -> PayoutBatch:
+    """The file went to the bank."""
+    with transaction.atomic():
+        batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
+        batch.mark_sent(at=timezone.now())
+        batch.save()
+        for payout in batch.payouts.select_for_update().order_by("pk"):
+            payout.mark_sent()
+            payout.save()
+        audit.record(action="payments.payout_batch_sent", obj=batch, actor=actor)
+    return batch
+
+
+def payout_batch_mark_confirmed(*, batch, actor, failed_payout_ids=()) -> PayoutBatch:
+    """The bank confirmed the batch: settle each payout in the ledger; listed failures stay owed."""
+    failed = {int(pk) for pk in failed_payout_ids}
+    with transaction.atomic():
+        batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
+        batch.mark_confirmed(at=timezone.now())
+        batch.save()
+        for payout in batch.payouts.select_for_update().order_by("pk"):
+            if payout.pk in failed:
+                payout.mark_failed()
+                payout.save()
+                continue
+            payout.mark_confirmed()
+            payout.save()
+            ledger.post(
+                memo=f"Payout to {payout.payee_name}: {payout.purpose}",
+                subject=payout,
+                lines=[
+                    (payout.account_key, payout.amount_fen, 0),
+                    (ledger.BANK, 0, payout.amount_fen),
+                ],
+                actor=actor,
+            )
+        audit.record(
+            action="payments.payout_batch_confirmed",
+            obj=batch,
+            actor=actor,
+            payload={"failed": sorted(failed)},
+        )
+    return batch

@@ -1,0 +1,168 @@
+"""Refunds: requested once per payable and amount, sent to the gateway, settled by its answer."""
+
+import logging
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from marketplace import audit
+
+from .. import gateway as gateways
+from .. import ledger
+from ..errors import NotRefundable, RefundTooLarge
+from ..models import Payable, Refund, WebhookEvent
+from ..signals import payable_refunded
+
+log = logging.getLogger(__name__)
+Outcome = WebhookEvent.Outcome
+ACTIVE = (Refund.State.PENDING, Refund.State.SUCCEEDED)
+
+
+def refundable_fen(payable) -> int:
+    """What is still held for the payable and not already being refunded."""
+    pending = payable.refunds.filter(state=Refund.State.PENDING).aggregate(s=Sum("amount_fen"))
+    return ledger.balance(payable.held_account_key) - (pending["s"] or 0)
+
+
+def refund_create(*, payable, amount_fen=None, reason, actor=None) -> Refund:
+    """Refund a paid payable in full (amount None) or in part; a repeated request refunds once."""
+    with transaction.atomic():
+        payable = Payable.objects.select_for_update().get(pk=payable.pk)
+        refunds = payable.refunds.filter(state__in=ACTIVE).order_by("-id")
+        available = refundable_fen(payable)
+        if amount_fen is None:
+            if available <= 0 and refunds.exists():
+                return refunds.first()  # the full refund was already requested
+            amount_fen = available
+        elif isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
+            raise RefundTooLarge()
+        else:
+            existing = refunds.filter(amount_fen=amount_fen).first()
+            if existing:
+                return existing
+        if payable.state not in (Payable.State.PAID, Payable.State.PARTIALLY_REFUNDED):
+            raise NotRefundable()
+        if available <= 0:
+            raise NotRefundable()
+        if amount_fen > available:
+            raise RefundTooLarge()
+        refund = Refund.objects.create(
+            payable=payable,
+            amount_fen=amount_fen,
+            reason=reason[:200],
+            requested_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        audit.record(
+            action="payments.refund_requested",
+            obj=refund,
+            actor=actor,
+            payload={"payable": payable.pk, "amount_fen": amount_fen, "reason": reason},
+        )
+    return refund_submit(refund=refund)
+
+
+def refund_submit(*, refund) -> Refund:
+    """Send a pending refund to the gateway (idempotent by `refund-<id>`) and apply its answer."""
+    payable = refund.payable
+    try:
+        answer = gateways.get_gateway().create_refund(
+            intent_id=payable.payment_intent_id,
+            amount_fen=refund.amount_fen,
+            idempotency_key=refund.idempotency_key,
+            metadata={"refund_id": refund.pk, "payable_id": payable.pk},
+        )
+    except gateways.GatewayError as exc:
+        if exc.http_status and 400 <= exc.http_status < 500 and exc.http_status != 429:
+            _fail(refund.pk, exc.code)
+        else:
+            log.warning("refund %s: gateway unreachable; reconciliation retries", refund.pk)
+        return Refund.objects.get(pk=refund.pk)
+    refund_settle(gateway_refund=answer)
+    return Refund.objects.get(pk=refund.pk)
+
+
+def _fail(refund_pk, reason):
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().get(pk=refund_pk)
+        if refund.state == Refund.State.PENDING:
+            refund.mark_failed(reason=reason or "failed", at=timezone.now())
+            refund.save()
+            audit.record(action="payments.refund_failed", obj=refund, payload={"reason": reason})
+
+
+def _find_refund(gateway_refund):
+    refund = Refund.objects.filter(refund_id=gateway_refund.id).first()
+    meta = gateway_refund.raw.get("metadata") or {}
+    if refund is None and str(meta.get("refund_id", "")).isdigit():
+        refund = Refund.objects.filter(pk=int(meta["refund_id"]), refund_id="").first()
+    return refund
+
+
+def refund_settle(*, gateway_refund):
+    """Apply the gateway's refund status once (locks payable, then refund). -> (outcome, note)"""
+    found = _find_refund(gateway_refund)
+    if found is None:
+        return Outcome.UNKNOWN_OBJECT, f"no refund for {gateway_refund.id}"
+    with transaction.atomic():
+        payable = Payable.objects.select_for_update().get(pk=found.payable_id)
+        refund = Refund.objects.select_for_update().get(pk=found.pk)
+        if not refund.refund_id:
+            refund.refund_id = gateway_refund.id
+            refund.save(update_fields=["refund_id"])
+        if refund.state != Refund.State.PENDING:
+            return Outcome.DUPLICATE, f"refund already {refund.state}"
+        if gateway_refund.amount_fen != refund.amount_fen:
+            reason = f"refund {gateway_refund.id} amount {gateway_refund.amount_fen} != {refund.amount_fen}"
+            payable.attention = reason[:200]
+            payable.save(update_fields=["attention"])
+            audit.record(action="payments.refund_flagged", obj=refund, payload=gateway_refund.raw)
+            return Outcome.FLAGGED, reason
+        if gateway_refund.status in ("failed", "canceled"):
+            refund.mark_failed(reason=gateway_refund.failure_reason or "failed", at=timezone.now())
+            refund.save()
+            audit.record(action="payments.refund_failed", obj=refund, payload={})
+            return Outcome.APPLIED, "refund failed"
+        if gateway_refund.status != "succeeded":
+            return Outcome.IGNORED, f"refund is {gateway_refund.status}"
+        _apply_succeeded(payable, refund)
+    return Outcome.APPLIED, "refunded"
+
+
+def _apply_succeeded(payable, refund):
+    refund.mark_succeeded(at=timezone.now())
+    refund.save()
+    if payable.refunded_fen + refund.amount_fen >= payable.amount_fen:
+        payable.mark_refunded(amount_fen=refund.amount_fen)
+    else:
+        payable.mark_partially_refunded(amount_fen=refund.amount_fen)
+    payable.save()
+    ledger.post(
+        memo=f"Refund: {refund.reason}",
+        subject=payable,
+        lines=[
+            (payable.held_account_key, refund.amount_fen, 0),
+            (ledger.CLEARING, 0, refund.amount_fen),
+        ],
+        actor=refund.requested_by,
+    )
+    audit.record(
+        action="payments.refund_succeeded",
+        obj=refund,
+        payload={"payable": payable.pk, "amount_fen": refund.amount_fen},
+    )
+    payable_refunded.send(sender=Payable, payable=payable, refund=refund)
+
+
+def refunds_settle_for_intent(*, intent_id):
+    """`charge.refunded`: ask the gateway about each pending refund of that intent's payable."""
+    payable = Payable.objects.filter(payment_intent_id=intent_id).first()
+    if payable is None:
+        return Outcome.UNKNOWN_OBJECT, f"no payable for {intent_id}"
+    outcomes = []
+    gateway = gateways.get_gateway()
+    for refund in payable.refunds.filter(state=Refund.State.PENDING).exclude(refund_id=""):
+        outcomes.append(refund_settle(gateway_refund=gateway.retrieve_refund(refund.refund_id))[0])
+    if Outcome.APPLIED in outcomes:
+        return Outcome.APPLIED, "refunds settled"
+    return Outcome.DUPLICATE, "nothing pending"
