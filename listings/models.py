@@ -6,6 +6,7 @@ services in `listings.services` lock, transition, save, audit and queue side eff
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -80,6 +81,32 @@ class Parcel(models.Model):
     @property
     def township(self):
         return self.village.township
+
+    def clean(self):
+        """R-RIGHT-2: code matches the village, area > 0, polygon valid, forest attributes."""
+        from .registry import parcel_errors
+
+        if not self.village_id:
+            return
+        errors = parcel_errors(
+            code=self.code,
+            village=self.village,
+            area_mu=self.area_mu,
+            land_class=self.land_class,
+            geometry=self.geometry,
+            forest_class=self.forest_class,
+            age_class=self.age_class,
+        )
+        if not errors and self.code[12:14] != self.group_code:
+            errors["group_code"] = _("Villager group: must equal digits 13–14 of the parcel code.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def warnings(self):
+        from .registry import parcel_warnings
+
+        return parcel_warnings(self)
 
 
 class Right(models.Model):
@@ -359,9 +386,27 @@ class Listing(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Denormalised for search (R-LIST-7), kept in step by listings.services.
+    location = models.CharField(_("Location"), max_length=200, blank=True)
+    right_type = models.CharField(
+        _("Right type"), max_length=20, choices=RightType.choices, blank=True, db_index=True
+    )
+    search_text = models.TextField(blank=True, editable=False)
+    term_years = models.DecimalField(
+        _("Term (years)"), max_digits=6, decimal_places=2, null=True, blank=True, editable=False
+    )
+    price_per_mu_fen = models.BigIntegerField(
+        _("Price per mu (fen)"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["-published_at", "-id"], name="listing_newest"),
+            models.Index(fields=["county", "-published_at"], name="listing_county_newest"),
+            models.Index(fields=["price_per_mu_fen"], name="listing_price_per_mu"),
+            models.Index(fields=["area_mu"], name="listing_area"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(listing_price_fen__gt=0), name="listing_price_positive"
@@ -418,3 +463,74 @@ class Listing(models.Model):
     @transition(field=state, source=OPEN_STATES, target=State.WITHDRAWN)
     def withdraw(self):
         pass
+
+
+class ListingSequence(models.Model):
+    """The last listing number used per county and year (GP-433126-2026-000042)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="listing_sequence_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.county_id}/{self.year}: {self.last}"
+
+
+class ListingDocument(models.Model):
+    """A document shown with a listing (public ones on its page; never the entrustment scan)."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("Title"), max_length=100)
+    file = models.FileField(_("File"), upload_to="listing-documents/%Y/")
+    is_public = models.BooleanField(_("Public"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("Listing document")
+        verbose_name_plural = _("Listing documents")
+
+    def __str__(self):
+        return self.title
+
+
+class ParcelImport(models.Model):
+    """One run of the parcel import from the staff console; progress is polled by the page."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Checking the rows")
+        FAILED = "failed", _("Refused: nothing imported")
+        CHECKED = "checked", _("Checked (trial run): nothing imported")
+        DONE = "done", _("Imported")
+
+    file = models.FileField(_("File"), upload_to="parcel-imports/%Y/")
+    original_name = models.CharField(max_length=200)
+    dry_run = models.BooleanField(_("Trial run only"), default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Parcel import")
+        verbose_name_plural = _("Parcel imports")
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self):
+        return int(self.processed * 100 / self.total) if self.total else 0

@@ -1,0 +1,295 @@
+"""The automatic checks of a listing (R-LIST-1/3/4, R-RIGHT-3/4/5), shown to staff one by one.
+
+Each check returns a `CheckResult`; `review_checks(listing)` runs them all. The same rules refuse
+bad input when a listing is filed (`listings.services`), so staff rarely see a failure.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.choices import ForestClass, LandClass
+
+from .models import Encumbrance, Listing, PermittedUse, PriceUnit
+
+ARABLE = {LandClass.PADDY, LandClass.DRY_LAND}
+FOREST_USES = {PermittedUse.FORESTRY, PermittedUse.UNDER_FOREST}
+# R-RIGHT-5: on permanent basic farmland no orchards or fish ponds; tea bushes are a perennial
+# plantation like an orchard (园地), which basic farmland may not become either.
+BASIC_FARMLAND_REFUSED = {PermittedUse.ORCHARD, PermittedUse.FISH_POND, PermittedUse.TEA}
+
+
+@dataclass
+class CheckResult:
+    rule: str
+    label: str
+    ok: bool
+    field: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def message(self):
+        return "；".join(self.problems)
+
+
+def price_factor(listing) -> Decimal:
+    """R-LIST-4 factor: 1.0 for collective assets (and stored land), 0.8 for household rights."""
+    factors = getattr(settings, "LISTINGS_PRICE_FACTORS", {"household": "0.8", "collective": "1.0"})
+    key = "household" if listing.transferor_household_id else "collective"
+    return Decimal(factors[key])
+
+
+def term_years(start: dt.date, end: dt.date) -> Decimal:
+    """R-DEAL-7: whole years plus the part year pro rata by days."""
+    years = end.year - start.year
+    anniversary = _add_years(start, years)
+    if anniversary > end:
+        years -= 1
+        anniversary = _add_years(start, years)
+    rest = (end - anniversary).days
+    year_len = (_add_years(anniversary, 1) - anniversary).days
+    return Decimal(years) + Decimal(rest) / Decimal(year_len)
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def price_per_mu_year_fen(listing) -> int | None:
+    """The listing price as fen per mu per year (a total is spread over area and term)."""
+    if not listing.area_mu:
+        return None
+    if listing.price_unit == PriceUnit.PER_MU_YEAR:
+        return listing.listing_price_fen
+    years = term_years(listing.term_start, listing.term_end)
+    if years <= 0:
+        return None
+    value = Decimal(listing.listing_price_fen) / Decimal(str(listing.area_mu)) / years
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def price_per_mu_fen(listing) -> int | None:
+    """Price per mu for sorting and the price filter: per year for leases, of the total else."""
+    if not listing.area_mu:
+        return None
+    if listing.price_unit == PriceUnit.PER_MU_YEAR:
+        return listing.listing_price_fen
+    value = Decimal(listing.listing_price_fen) / Decimal(str(listing.area_mu))
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def total_value_fen(listing) -> int:
+    """R-DEAL-7 total value at the listing price: annual rent × term, or the total."""
+    if listing.price_unit == PriceUnit.TOTAL:
+        return listing.listing_price_fen
+    annual = Decimal(listing.listing_price_fen) * Decimal(str(listing.area_mu))
+    total = annual * term_years(listing.term_start, listing.term_end)
+    return int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# ---------------------------------------------------------------- the rules
+
+
+def use_problems(parcels, permitted_use) -> list[str]:
+    """R-RIGHT-5: agricultural use only, per parcel."""
+    problems = []
+    if permitted_use not in PermittedUse.values:
+        return [_("Permitted use: only agricultural uses may be listed (R-RIGHT-5).")]
+    label = PermittedUse(permitted_use).label
+    for parcel in parcels:
+        if parcel.land_class == LandClass.FOREST_LAND:
+            if parcel.forest_class == ForestClass.PUBLIC_WELFARE:
+                if permitted_use != PermittedUse.UNDER_FOREST:
+                    problems.append(
+                        _(
+                            "Permitted use: %(parcel)s is public-welfare forest (公益林), which "
+                            "stays public-welfare forest: only under-forest economy, not "
+                            "“%(use)s” (R-RIGHT-5)."
+                        )
+                        % {"parcel": parcel.name, "use": label}
+                    )
+            elif permitted_use not in FOREST_USES:
+                problems.append(
+                    _(
+                        "Permitted use: %(parcel)s is forest land, which stays forest land: "
+                        "forestry or under-forest economy only, not “%(use)s” (R-RIGHT-5)."
+                    )
+                    % {"parcel": parcel.name, "use": label}
+                )
+        elif parcel.is_basic_farmland and permitted_use in BASIC_FARMLAND_REFUSED:
+            problems.append(
+                _(
+                    "Permitted use: %(parcel)s is permanent basic farmland, which may not become "
+                    "“%(use)s” (R-RIGHT-5)."
+                )
+                % {"parcel": parcel.name, "use": label}
+            )
+    return problems
+
+
+def allowed_uses(parcels) -> list[str]:
+    """The uses a form may offer for these parcels (non-agricultural uses are never offered)."""
+    return [use for use in PermittedUse.values if not use_problems(parcels, use)]
+
+
+def active_encumbrances(parcels, on: dt.date):
+    """Encumbrances still in force on `on` (not released, not expired)."""
+    return (
+        Encumbrance.objects.filter(parcel__in=parcels, released_on__isnull=True)
+        .exclude(ends_on__lt=on)
+        .select_related("parcel")
+    )
+
+
+def encumbrance_problems(parcels, term_start: dt.date) -> list[str]:
+    """R-RIGHT-3: mortgaged, seized, disputed or leased parcels need written consent on file."""
+    problems = []
+    for enc in active_encumbrances(parcels, term_start):
+        if enc.kind in (Encumbrance.Kind.SEIZURE, Encumbrance.Kind.DISPUTE) or not (
+            enc.consent_document
+        ):
+            problems.append(
+                _(
+                    "Parcels: %(parcel)s has a %(kind)s (%(who)s) without written consent on file "
+                    "(R-RIGHT-3)."
+                )
+                % {
+                    "parcel": enc.parcel.name,
+                    "kind": enc.get_kind_display(),
+                    "who": enc.counterparty,
+                }
+            )
+    return problems
+
+
+def term_problems(right, term_start: dt.date, term_end: dt.date) -> list[str]:
+    """R-RIGHT-4: the transfer term ends no later than the underlying right."""
+    problems = []
+    if term_end <= term_start:
+        problems.append(_("Term ends: must be after the start (R-LIST-2)."))
+    if term_end > right.ends_on:
+        problems.append(
+            _(
+                "Term ends: %(end)s is beyond the end of the contract right on %(right_end)s "
+                "(R-RIGHT-4)."
+            )
+            % {"end": term_end.isoformat(), "right_end": right.ends_on.isoformat()}
+        )
+    if term_start < right.starts_on:
+        problems.append(
+            _("Term starts: %(start)s is before the right starts on %(right_start)s.")
+            % {"start": term_start.isoformat(), "right_start": right.starts_on.isoformat()}
+        )
+    return problems
+
+
+def valuation_report_problems(listing) -> list[str]:
+    """R-LIST-3: a valuation report is attached (never skipped)."""
+    if getattr(listing, "valuation_report_id", None) is None:
+        return [
+            _("Valuation report: none attached; a listing is approved only with one (R-LIST-3).")
+        ]
+    return []
+
+
+def price_problems(listing) -> list[str]:
+    """R-LIST-4: listing price ≥ the valuation's reference price × factor."""
+    report = getattr(listing, "valuation_report", None)
+    if report is None:
+        return [_("Listing price: cannot be compared without a valuation report (R-LIST-4).")]
+    reference = report.reference_price_per_mu_year_fen
+    floor = int((Decimal(reference) * price_factor(listing)).quantize(Decimal(1), ROUND_HALF_UP))
+    actual = price_per_mu_year_fen(listing)
+    if actual is None or actual < floor:
+        return [
+            _(
+                "Listing price: %(actual)s yuan per mu per year is below the reference price "
+                "%(reference)s × %(factor)s = %(floor)s yuan (R-LIST-4)."
+            )
+            % {
+                "actual": Decimal(actual or 0) / 100,
+                "reference": Decimal(reference) / 100,
+                "factor": price_factor(listing),
+                "floor": Decimal(floor) / 100,
+            }
+        ]
+    return []
+
+
+def entrustment_problems(listing) -> list[str]:
+    """R-LIST-1: a household's listing filed by a station needs the entrustment and consent."""
+    if not listing.transferor_household_id:
+        return []
+    ent = listing.entrustment
+    if ent is None:
+        return [_("Entrustment: no signed entrustment uploaded (R-LIST-1).")]
+    problems = []
+    if ent.household_id != listing.transferor_household_id:
+        problems.append(_("Entrustment: signed by another household (R-LIST-1)."))
+    if not ent.consented_at or not ent.consent_method:
+        problems.append(_("Entrustment: the household's consent is not recorded (R-LIST-1)."))
+    if ent.valid_until < timezone.localdate():
+        problems.append(_("Entrustment: expired (R-LIST-1)."))
+    return problems
+
+
+def review_checks(listing: Listing) -> list[CheckResult]:
+    """Every automatic check, in the order staff read them."""
+    parcels = list(listing.parcels.all())
+    return [
+        CheckResult(
+            "R-LIST-1",
+            _("Entrustment and consent"),
+            not (p := entrustment_problems(listing)),
+            "entrustment",
+            p,
+        ),
+        CheckResult(
+            "R-RIGHT-3",
+            _("No encumbrance without consent"),
+            not (p := encumbrance_problems(parcels, listing.term_start)),
+            "parcels",
+            p,
+        ),
+        CheckResult(
+            "R-RIGHT-4",
+            _("Term within the contract right"),
+            not (p := term_problems(listing.right, listing.term_start, listing.term_end)),
+            "term_end",
+            p,
+        ),
+        CheckResult(
+            "R-RIGHT-5",
+            _("Agricultural use allowed on every parcel"),
+            not (p := use_problems(parcels, listing.permitted_use)),
+            "permitted_use",
+            p,
+        ),
+        CheckResult(
+            "R-LIST-3",
+            _("Valuation report attached"),
+            not (p := valuation_report_problems(listing)),
+            "valuation_report",
+            p,
+        ),
+        CheckResult(
+            "R-LIST-4",
+            _("Listing price not below the reference price × factor"),
+            not (p := price_problems(listing)),
+            "listing_price",
+            p,
+        ),
+    ]
+
+
+def announcement_minimum(land_class: str, on: dt.date) -> int:
+    """R-LIST-5: at least 5 working days for arable land announced 1 Mar–1 May, else 7."""
+    spring = dt.date(on.year, 3, 1) <= on <= dt.date(on.year, 5, 1)
+    return 5 if (spring and land_class in ARABLE) else 7

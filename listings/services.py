@@ -1,0 +1,520 @@
+"""Every write of the listings app: file, submit, return, approve, publish, withdraw, close, relist.
+
+Each service runs in `transaction.atomic()`, locks the listing, calls its thin FSM transition,
+saves, records an audit event in the same transaction and sends signals on commit.
+"""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
+
+from marketplace import audit, workdays
+from marketplace.choices import LandClass, RightType, TransferMode
+from marketplace.errors import Conflict, Invalid, NotAllowed
+
+from . import checks, signals
+from .models import Entrustment, Listing, ListingSequence, PriceUnit, Right
+
+LISTED_RIGHT_TYPE = {
+    RightType.CONTRACT: RightType.LAND_MANAGEMENT,
+    RightType.LAND_MANAGEMENT: RightType.LAND_MANAGEMENT,
+    RightType.FOREST: RightType.FOREST,
+    RightType.STORED_LAND: RightType.STORED_LAND,
+}
+LARGE_DEAL_FEN = 300_000 * 100  # R-LIST-6
+RELIST_MAX_CUT = Decimal("0.10")  # R-FAIL-1
+
+
+class ListingInvalid(Invalid):
+    code = "listing_invalid"
+
+
+def _refuse(field, message, code="listing_invalid"):
+    raise ListingInvalid(message, field=field, code=code)
+
+
+def _lock(listing) -> Listing:
+    return Listing.objects.select_for_update().get(pk=listing.pk)
+
+
+def _transition(listing, method, **kwargs):
+    try:
+        getattr(listing, method)(**kwargs)
+    except TransitionNotAllowed:
+        raise Conflict(
+            _("This listing is “%(state)s”; that step is not possible now.")
+            % {"state": listing.get_state_display()}
+        ) from None
+
+
+def _send_on_commit(signal, listing):
+    transaction.on_commit(partial(signal.send, sender=Listing, listing=listing))
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def listing_number_allocate(*, county, year: int) -> str:
+    """GP-<county code>-<year>-<6-digit sequence>; the row lock serialises concurrent filers."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("listing_number_allocate must run inside transaction.atomic()")
+    ListingSequence.objects.bulk_create(
+        [ListingSequence(county=county, year=year, last=0)], ignore_conflicts=True
+    )
+    seq = ListingSequence.objects.select_for_update().get(county=county, year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"GP-{county.code}-{year}-{seq.last:06d}"
+
+
+# ---------------------------------------------------------------- filing
+
+
+def _validate_parcels(*, right, parcels, actor, household):
+    if not parcels:
+        _refuse("parcels", _("Parcels: pick at least one parcel of the right."))
+    right_parcel_ids = set(right.parcels.values_list("pk", flat=True))
+    for parcel in parcels:
+        if parcel.pk not in right_parcel_ids:
+            _refuse(
+                "parcels",
+                _("Parcels: %(parcel)s does not belong to this right.") % {"parcel": parcel.name},
+            )
+    townships = {p.village.township_id for p in parcels}
+    if len(townships) > 1:
+        _refuse("parcels", _("Parcels: all parcels of one listing lie in one township."))
+    if actor is not None and actor.is_station_operator:
+        station_township = actor.station.township_id
+        for parcel in parcels:
+            if parcel.village.township_id != station_township:
+                _refuse(
+                    "parcels",
+                    _(
+                        "Parcels: %(parcel)s lies in another township (%(township)s); it is "
+                        "filed at that township's station (R-LIST-1, R-RIGHT-6)."
+                    )
+                    % {"parcel": parcel.name, "township": parcel.village.township},
+                )
+        if household is not None and household.village.township_id != station_township:
+            _refuse(
+                "household",
+                _("Household: its land is in another township; file at that station (R-RIGHT-6)."),
+            )
+    busy = Listing.objects.filter(parcels__in=parcels, state__in=Listing.OPEN_STATES)
+    if busy.exists():
+        other = busy.first()
+        _refuse(
+            "parcels",
+            _("Parcels: already in open listing %(number)s.") % {"number": other.number},
+        )
+
+
+def _validate_terms(*, right, parcels, terms):
+    problems = checks.term_problems(right, terms["term_start"], terms["term_end"])
+    if problems:
+        _refuse("term_end", problems[0], code="term_beyond_right")
+    problems = checks.use_problems(parcels, terms["permitted_use"])
+    if problems:
+        _refuse("permitted_use", problems[0], code="use_not_allowed")
+    problems = checks.encumbrance_problems(parcels, terms["term_start"])
+    if problems:
+        _refuse("parcels", problems[0], code="encumbered")
+    for name in ("listing_price_fen", "increment_fen"):
+        if int(terms[name]) <= 0:
+            _refuse(name, _("Amount: must be greater than 0."))
+    if terms.get("deposit_fen") is not None and int(terms["deposit_fen"]) < 0:
+        _refuse("deposit_fen", _("Deposit: must not be negative."))
+    if terms["transfer_mode"] == TransferMode.FOREST_TRANSFER and any(
+        p.land_class != LandClass.FOREST_LAND for p in parcels
+    ):
+        _refuse(
+            "transfer_mode",
+            _("Transfer mode: a forest-tree transfer needs forest land (R-LIST-2)."),
+        )
+
+
+def default_deposit_fen(*, price_unit, listing_price_fen, area_mu) -> int:
+    """R-REG-4 via valuation.formulas.default_deposit: 30 % of a year's rent or of the total."""
+    from valuation.formulas import default_deposit
+
+    price = Decimal(listing_price_fen) / 100
+    if price_unit == PriceUnit.TOTAL:
+        deposit = default_deposit(total=price)
+    else:
+        deposit = default_deposit(annual_rent=price * Decimal(str(area_mu)))
+    return int(deposit * 100)
+
+
+def _denormalise(listing, parcels):
+    """Where, how large and how expensive, stored on the listing for search (R-LIST-7)."""
+    first = parcels[0]
+    village = first.village
+    listing.village = village
+    listing.township = village.township
+    listing.county = village.township.county
+    listing.location = f"{listing.county.name}{listing.township.name}{village.name}"
+    listing.area_mu = sum((Decimal(str(p.area_mu)) for p in parcels), Decimal(0))
+    by_class: dict[str, Decimal] = {}
+    for p in parcels:
+        by_class[p.land_class] = by_class.get(p.land_class, Decimal(0)) + Decimal(str(p.area_mu))
+    listing.land_class = max(by_class, key=by_class.get)
+    listing.right_type = LISTED_RIGHT_TYPE.get(listing.right.right_type, listing.right.right_type)
+    listing.price_per_mu_fen = checks.price_per_mu_fen(listing)
+    listing.term_years = checks.term_years(listing.term_start, listing.term_end).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    listing.search_text = " ".join(
+        [listing.title, listing.location, listing.description, *(p.name for p in parcels)]
+    )
+
+
+TERM_FIELDS = (
+    "title",
+    "description",
+    "transfer_mode",
+    "term_start",
+    "term_end",
+    "permitted_use",
+    "price_unit",
+    "listing_price_fen",
+    "increment_fen",
+    "deposit_fen",
+    "reserve_price_fen",
+    "bidder_qualifications",
+    "payment_schedule",
+    "announcement_workdays",
+)
+
+
+def listing_create(
+    *,
+    actor,
+    right: Right,
+    parcels,
+    household=None,
+    collective=None,
+    storage_center=None,
+    entrustment: Entrustment | None = None,
+    **terms,
+) -> Listing:
+    """File a draft listing for the right's holder (R-LIST-1/2, R-RIGHT-3/4/5/6)."""
+    parcels = list(parcels)
+    if [household, collective, storage_center].count(None) != 2:
+        _refuse("household", _("Transferor: exactly one household, collective or storage centre."))
+    holders = right.holders.all()
+    if household is not None and not holders.filter(household=household).exists():
+        _refuse("right", _("Right: this household does not hold the right."))
+    _validate_parcels(right=right, parcels=parcels, actor=actor, household=household)
+    _validate_terms(right=right, parcels=parcels, terms=terms)
+    files_for_household = household is not None and actor is not None and actor.is_station_operator
+    if files_for_household and (entrustment is None or entrustment.household_id != household.pk):
+        _refuse("entrustment", _("Entrustment: upload the signed entrustment (R-LIST-1)."))
+    with transaction.atomic():
+        listing = Listing(
+            right=right,
+            transferor_household=household,
+            transferor_collective=collective,
+            transferor_storage_center=storage_center,
+            entrustment=entrustment,
+            station=actor.station if actor is not None and actor.is_station_operator else None,
+            filed_by=actor,
+            **{k: v for k, v in terms.items() if k in TERM_FIELDS and v is not None},
+        )
+        _denormalise(listing, parcels)
+        if terms.get("deposit_fen") is None:
+            listing.deposit_fen = default_deposit_fen(
+                price_unit=listing.price_unit,
+                listing_price_fen=listing.listing_price_fen,
+                area_mu=listing.area_mu,
+            )
+        listing.number = listing_number_allocate(
+            county=listing.county, year=timezone.localdate().year
+        )
+        listing.save()
+        listing.parcels.set(parcels)
+        audit.record(
+            action="listing.created",
+            obj=listing,
+            actor=actor,
+            payload={"number": listing.number, "parcels": [p.code for p in parcels]},
+        )
+    return listing
+
+
+def listing_update_terms(*, listing, actor, **terms) -> Listing:
+    """Change the terms of a draft or returned listing (the filer corrects what staff returned)."""
+    with transaction.atomic():
+        listing = _lock(listing)
+        if listing.state not in (Listing.State.DRAFT, Listing.State.RETURNED):
+            raise Conflict(_("Only a draft or returned listing can be changed."))
+        parcels = list(listing.parcels.select_related("village__township__county"))
+        merged = {name: getattr(listing, name) for name in TERM_FIELDS}
+        merged.update({k: v for k, v in terms.items() if k in TERM_FIELDS})
+        _validate_terms(right=listing.right, parcels=parcels, terms=merged)
+        for name, value in merged.items():
+            setattr(listing, name, value)
+        _denormalise(listing, parcels)
+        listing.save()
+        audit.record(action="listing.updated", obj=listing, actor=actor, payload={"terms": terms})
+    return listing
+
+
+def entrustment_record(
+    *,
+    household,
+    station,
+    actor,
+    scan,
+    consent_method,
+    consented_at,
+    valid_from,
+    valid_until,
+    matters="",
+    authority="",
+) -> Entrustment:
+    """R-LIST-1: the household's signed entrustment of its station and how it consented."""
+    if household.village.township_id != station.township_id:
+        _refuse("household", _("Household: its land is in another township (R-RIGHT-6)."))
+    if valid_until < valid_from:
+        _refuse("valid_until", _("Valid until: must not be before the start."))
+    with transaction.atomic():
+        entrustment = Entrustment.objects.create(
+            household=household,
+            station=station,
+            matters=matters or _("Listing and transfer of the household's land management right"),
+            authority=authority or _("File the listing, receive notices, sign the filing forms"),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            scan=scan,
+            consent_method=consent_method,
+            consented_at=consented_at,
+            recorded_by=actor,
+        )
+        audit.record(
+            action="entrustment.recorded",
+            obj=entrustment,
+            actor=actor,
+            payload={"household": household.pk, "consent_method": consent_method},
+        )
+    return entrustment
+
+
+# ---------------------------------------------------------------- review
+
+
+def listing_submit(*, listing, actor) -> Listing:
+    """Draft or returned → submitted for review (R-LIST-3)."""
+    with transaction.atomic():
+        listing = _lock(listing)
+        problems = checks.entrustment_problems(listing)
+        if problems:
+            _refuse("entrustment", problems[0])
+        _transition(listing, "submit")
+        listing.save()
+        audit.record(action="listing.submitted", obj=listing, actor=actor)
+    return listing
+
+
+def listing_return(*, listing, actor, reasons: str) -> Listing:
+    """Submitted → returned to the filer with the reasons (R-LIST-3)."""
+    reasons = (reasons or "").strip()
+    if not reasons:
+        _refuse("reasons", _("Reasons: say what the filer must correct (R-LIST-3)."))
+    with transaction.atomic():
+        listing = _lock(listing)
+        _transition(listing, "return_to_filer", reasons=reasons, by=actor)
+        listing.save()
+        audit.record(
+            action="listing.returned", obj=listing, actor=actor, payload={"reasons": reasons}
+        )
+    return listing
+
+
+def listing_approve(*, listing, actor) -> Listing:
+    """Submitted → approved when every automatic check passes (R-LIST-3/4, R-RIGHT-3/4/5)."""
+    if actor is None or not actor.is_exchange_staff:
+        raise NotAllowed()
+    with transaction.atomic():
+        listing = _lock(listing)
+        failed = [c for c in checks.review_checks(listing) if not c.ok]
+        if failed:
+            _refuse(failed[0].field, failed[0].message, code="review_check_failed")
+        _transition(listing, "approve", by=actor)
+        listing.save()
+        _lock_valuation_report(listing)
+        audit.record(
+            action="listing.approved",
+            obj=listing,
+            actor=actor,
+            payload={"valuation_report": getattr(listing, "valuation_report_id", None)},
+        )
+    return listing
+
+
+def _lock_valuation_report(listing):
+    """R-VAL-3: the report cannot change once the listing is approved."""
+    report = getattr(listing, "valuation_report", None)
+    if report is None or getattr(report, "locked_at", None):
+        return
+    from valuation.services import valuation_report_lock
+
+    valuation_report_lock(report=report)
+
+
+def announcement_workdays_for(listing, on: dt.date, requested: int | None = None) -> int:
+    """R-LIST-5: default 10 working days; never fewer than the minimum for the season."""
+    n = requested if requested is not None else listing.announcement_workdays or 10
+    minimum = checks.announcement_minimum(listing.land_class, on)
+    if n < minimum:
+        _refuse(
+            "announcement_workdays",
+            _("Announcement period: at least %(n)s working days here (R-LIST-5).") % {"n": minimum},
+        )
+    return n
+
+
+def listing_publish(*, listing, actor, workdays_count: int | None = None, at=None) -> Listing:
+    """Approved → announced: the working-day clock starts; the public page follows on commit."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        listing = _lock(listing)
+        today = timezone.localdate(at)
+        n = announcement_workdays_for(listing, today, workdays_count)
+        ends_at = workdays.period_end(today, n)
+        _transition(listing, "announce", at=at, ends_at=ends_at)
+        listing.announcement_workdays = n
+        listing.publish_in_county_media = checks.total_value_fen(listing) >= LARGE_DEAL_FEN
+        listing.save()
+        audit.record(
+            action="listing.published",
+            obj=listing,
+            actor=actor,
+            payload={
+                "announcement_ends_at": ends_at,
+                "workdays": n,
+                "county_media": listing.publish_in_county_media,
+            },
+        )
+        _send_on_commit(signals.listing_published, listing)
+    return listing
+
+
+def listing_withdraw(*, listing, actor, reason: str) -> Listing:
+    """Any open state → withdrawn; a published page is unpublished on commit."""
+    reason = (reason or "").strip()
+    if not reason:
+        _refuse("reason", _("Reason: say why the listing is withdrawn."))
+    with transaction.atomic():
+        listing = _lock(listing)
+        _transition(listing, "withdraw")
+        listing.return_reasons = reason
+        listing.save()
+        audit.record(
+            action="listing.withdrawn", obj=listing, actor=actor, payload={"reason": reason}
+        )
+        _send_on_commit(signals.listing_withdrawn, listing)
+    return listing
+
+
+def listing_close(*, listing, actor=None) -> Listing:
+    """Announced → closed (the deals engineer calls this); idempotent when already closed."""
+    with transaction.atomic():
+        listing = _lock(listing)
+        if listing.state == Listing.State.CLOSED:
+            return listing
+        _transition(listing, "close")
+        listing.save()
+        audit.record(action="listing.closed", obj=listing, actor=actor)
+        _send_on_commit(signals.listing_closed, listing)
+    return listing
+
+
+def _relist_floor_fen(listing) -> int | None:
+    """R-FAIL-1: stored land never goes below the sum of its parcels' floor prices."""
+    if listing.right_type != RightType.STORED_LAND:
+        return None
+    try:
+        from valuation.selectors import floor_total_fen
+    except ImportError:
+        return None
+    return floor_total_fen(listing=listing)
+
+
+def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:
+    """R-FAIL-1: a new approved listing of a closed (failed) one, at most 10 % cheaper."""
+    listing_price_fen = int(listing_price_fen)
+    with transaction.atomic():
+        old = _lock(listing)
+        if old.state != Listing.State.CLOSED:
+            raise Conflict(_("Only a closed listing whose deal failed can be relisted."))
+        if old.relistings.exists():
+            raise Conflict(_("This listing has already been relisted."))
+        lowest = int(
+            (Decimal(old.listing_price_fen) * (1 - RELIST_MAX_CUT)).quantize(
+                Decimal(1), rounding=ROUND_HALF_UP
+            )
+        )
+        if listing_price_fen < lowest:
+            _refuse(
+                "listing_price_fen",
+                _("Listing price: at most 10 %% below the previous %(prev)s yuan (R-FAIL-1).")
+                % {"prev": Decimal(old.listing_price_fen) / 100},
+                code="relist_price_too_low",
+            )
+        floor = _relist_floor_fen(old)
+        if floor is not None and listing_price_fen < floor:
+            _refuse(
+                "listing_price_fen",
+                _("Listing price: never below the floor price %(floor)s yuan (R-FAIL-1).")
+                % {"floor": Decimal(floor) / 100},
+                code="below_floor_price",
+            )
+        new = Listing(
+            state=Listing.State.APPROVED,
+            relisted_from=old,
+            reviewed_by=old.reviewed_by,
+            filed_by=actor if actor is not None else old.filed_by,
+            **{
+                f.name: getattr(old, f.name)
+                for f in Listing._meta.concrete_fields
+                if f.name in _RELIST_COPY
+            },
+        )
+        new.listing_price_fen = listing_price_fen
+        new.price_per_mu_fen = checks.price_per_mu_fen(new)
+        new.number = listing_number_allocate(county=old.county, year=timezone.localdate().year)
+        new.save()
+        new.parcels.set(old.parcels.all())
+        audit.record(
+            action="listing.relisted",
+            obj=new,
+            actor=actor,
+            payload={"from": old.number, "listing_price_fen": listing_price_fen},
+        )
+    return new
+
+
+_RELIST_COPY = {
+    *TERM_FIELDS,
+    "right",
+    "transferor_household",
+    "transferor_collective",
+    "transferor_storage_center",
+    "county",
+    "township",
+    "village",
+    "area_mu",
+    "land_class",
+    "station",
+    "entrustment",
+    "location",
+    "right_type",
+    "search_text",
+    "term_years",
+    "valuation_report",
+}

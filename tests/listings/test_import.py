@@ -1,0 +1,198 @@
+"""Parcel import (issue 3 §6): CSV/XLSX/GeoJSON, every bad row reported, all or nothing."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from listings.importer import ImportFormatError, import_parcels
+from listings.models import Parcel
+from tests import factories as kernel
+from tests.listings.factories import square
+
+HEADER = ["地块代码", "地块名称", "面积", "地类", "东至", "南至", "西至", "北至", "geometry"]
+
+
+@pytest.fixture
+def village(db):
+    township = kernel.TownshipFactory(code="003")
+    return kernel.VillageFactory(township=township, code="001")
+
+
+def rows_for(village, n):
+    rows = []
+    for i in range(n):
+        lon = 109.9 + (i % 100) * 0.0006
+        lat = 28.5 + (i // 100) * 0.0006
+        rows.append(
+            [
+                f"{village.full_code}01{i + 1:05d}",
+                f"地块{i + 1}",
+                "0.6",
+                "水田",
+                "路",
+                "沟",
+                "田",
+                "山",
+                json.dumps(square(lon, lat)),
+            ]
+        )
+    return rows
+
+
+def as_csv(rows):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def test_a_5000_row_file_with_3_bad_rows_reports_exactly_those_rows(village):
+    # given 5,000 rows of which three are bad: a short code, area 0 and a bow-tie polygon
+    rows = rows_for(village, 5000)
+    rows[99][0] = "12345"  # line 101
+    rows[2499][2] = "0"  # line 2501
+    bow_tie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[109.9, 28.5], [109.91, 28.51], [109.91, 28.5], [109.9, 28.51], [109.9, 28.5]]
+        ],
+    }
+    rows[4999][8] = json.dumps(bow_tie)  # line 5001
+    # when it is imported
+    result = import_parcels("parcels.csv", as_csv(rows))
+    # then exactly those three lines are reported, and nothing is written
+    assert sorted({e.line for e in result.errors}) == [101, 2501, 5001]
+    reasons = {e.line: e.reason for e in result.errors}
+    assert "19" in reasons[101]
+    assert "greater than 0" in reasons[2501] or "大于" in reasons[2501]
+    assert "intersects itself" in reasons[5001] or "自相交" in reasons[5001]
+    assert Parcel.objects.count() == 0
+
+
+def test_a_good_file_is_imported_whole(village):
+    result = import_parcels("parcels.csv", as_csv(rows_for(village, 30)))
+    assert result.ok and result.imported == 30
+    parcel = Parcel.objects.get(code=f"{village.full_code}0100001")
+    assert parcel.land_class == "paddy" and parcel.group_code == "01"
+    assert parcel.geometry["type"] == "Polygon"
+
+
+def test_dry_run_checks_but_writes_nothing(village):
+    result = import_parcels("parcels.csv", as_csv(rows_for(village, 5)), dry_run=True)
+    assert result.ok and result.imported == 0
+    assert Parcel.objects.count() == 0
+
+
+def test_unknown_village_and_duplicate_codes_are_reported(village):
+    rows = rows_for(village, 3)
+    rows[1][0] = rows[0][0]  # duplicate in the file
+    rows[2][0] = "433126999999" + "0100001"  # no such village
+    result = import_parcels("p.csv", as_csv(rows))
+    reasons = {e.line: e.reason for e in result.errors}
+    assert set(reasons) == {3, 4}
+    assert "line 2" in reasons[3] or "第 2 行" in reasons[3]
+    assert "433126999999" in reasons[4]
+
+
+def test_a_code_already_registered_is_a_duplicate(village):
+    import_parcels("p.csv", as_csv(rows_for(village, 1)))
+    result = import_parcels("p.csv", as_csv(rows_for(village, 1)))
+    assert [e.line for e in result.errors] == [2]
+
+
+def test_a_code_of_another_village_is_refused(village):
+    # R-RIGHT-2: the first 12 digits are the village's codes; the village must exist
+    other = kernel.VillageFactory(township=village.township, code="002")
+    rows = rows_for(village, 1)
+    rows[0][0] = f"{other.full_code}00" + "00001"  # group 00
+    result = import_parcels("p.csv", as_csv(rows))
+    assert result.errors and "00" in result.errors[0].reason
+
+
+def test_xlsx_and_geojson_are_read(village):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for row in rows_for(village, 3):
+        sheet.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    assert import_parcels("p.xlsx", buf.getvalue()).imported == 3
+    features = [
+        {
+            "type": "Feature",
+            "geometry": square(110.0, 28.7),
+            "properties": {
+                "DKBM": f"{village.full_code}0200001",
+                "DKMC": "林地一",
+                "面积": "0.6",
+                "地类": "林地",
+                "林种": "商品林",
+            },
+        }
+    ]
+    doc = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    assert import_parcels("p.geojson", doc).imported == 1
+
+
+def test_forest_land_without_forest_class_is_refused(village):
+    features = [
+        {
+            "type": "Feature",
+            "geometry": square(110.0, 28.7),
+            "properties": {
+                "DKBM": f"{village.full_code}0200001",
+                "DKMC": "林地一",
+                "面积": "0.6",
+                "地类": "林地",
+            },
+        }
+    ]
+    doc = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    result = import_parcels("p.geojson", doc)
+    assert result.errors[0].line == 1
+    assert "R-RIGHT-2" in result.errors[0].reason
+
+
+def test_a_file_that_is_not_the_format_it_claims_is_refused(village):
+    with pytest.raises(ImportFormatError, match="xlsx|Excel"):
+        import_parcels("p.xlsx", as_csv(rows_for(village, 1)))
+    with pytest.raises(ImportFormatError):
+        import_parcels("p.csv", b"PK\x03\x04 zipped")
+    with pytest.raises(ImportFormatError):
+        import_parcels("p.geojson", b"not json at all")
+
+
+def test_a_polygon_outside_xiangxi_is_refused(village):
+    rows = rows_for(village, 1)
+    rows[0][8] = json.dumps(square(116.4, 39.9))  # Beijing
+    result = import_parcels("p.csv", as_csv(rows))
+    assert result.errors and (
+        "Xiangxi" in result.errors[0].reason or "湘西" in result.errors[0].reason
+    )
+
+
+def test_the_command_reports_bad_rows_and_fails(village, tmp_path):
+    rows = rows_for(village, 4)
+    rows[2][2] = "-1"
+    path = tmp_path / "p.csv"
+    path.write_bytes(as_csv(rows))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 4"):
+        call_command("import_parcels", str(path), stdout=out, stderr=io.StringIO())
+    assert "line 4" in out.getvalue()
+    assert Parcel.objects.count() == 0
+
+
+def test_the_command_imports_and_shows_progress(village, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_bytes(as_csv(rows_for(village, 300)))
+    err = io.StringIO()
+    call_command("import_parcels", str(path), stdout=io.StringIO(), stderr=err)
+    assert "300/300" in err.getvalue()
+    assert Parcel.objects.count() == 300
