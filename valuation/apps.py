@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ValuationConfig(AppConfig):
     name = "valuation"
     verbose_name = _("资产评估 valuation")
+
+    def ready(self):
+        from marketplace import navigation
+        from marketplace.models import User
+
+        navigation.register(_("Valuation"), "valuation:home", {User.Role.EXCHANGE_STAFF})
+        navigation.register(_("Price statistics"), "valuation:stats", None)

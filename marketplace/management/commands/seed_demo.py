@@ -9,6 +9,7 @@ from django.db import transaction
 # Each app's demo module has seed(log). Order follows the dependency direction.
 SEEDERS = [
     "marketplace.demo",
+    "valuation.demo",
     "cms.demo",
 ]
 

@@ -1,0 +1,117 @@
+"""Django admin for the benchmark tables (staff add rows; history is kept) and reports (read-only)."""
+
+from django.contrib import admin
+
+from .models import (
+    BenchmarkRent,
+    CapitalisationRate,
+    FloorPrice,
+    ForestParameter,
+    PriceObservation,
+    ValuationReport,
+)
+
+
+class BenchmarkAdmin(admin.ModelAdmin):
+    list_filter = ["county", "effective_from"]
+    autocomplete_fields: list = []
+    raw_id_fields = ["township"]
+    readonly_fields = ["created_by", "created_at"]
+    date_hierarchy = "effective_from"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(BenchmarkRent)
+class BenchmarkRentAdmin(BenchmarkAdmin):
+    list_display = [
+        "county",
+        "township",
+        "land_class",
+        "rent_per_mu_year_fen",
+        "effective_from",
+        "source",
+    ]
+    list_filter = ["county", "land_class", "effective_from"]
+
+
+@admin.register(CapitalisationRate)
+class CapitalisationRateAdmin(BenchmarkAdmin):
+    list_display = ["county", "township", "land_class", "rate", "effective_from", "source"]
+
+
+@admin.register(ForestParameter)
+class ForestParameterAdmin(BenchmarkAdmin):
+    list_display = [
+        "county",
+        "township",
+        "species",
+        "stumpage_price_fen",
+        "harvest_cost_fen",
+        "rotation_age",
+        "effective_from",
+        "source",
+    ]
+    list_filter = ["county", "species", "effective_from"]
+
+
+@admin.register(FloorPrice)
+class FloorPriceAdmin(BenchmarkAdmin):
+    list_display = [
+        "county",
+        "township",
+        "land_class",
+        "floor_per_mu_year_fen",
+        "effective_from",
+        "source",
+    ]
+    list_filter = ["county", "land_class", "effective_from"]
+
+
+@admin.register(ValuationReport)
+class ValuationReportAdmin(admin.ModelAdmin):
+    """Reports are written by the valuation service only: the admin shows them."""
+
+    list_display = [
+        "pk",
+        "subject_label",
+        "county",
+        "method",
+        "value_fen",
+        "valuer",
+        "created_at",
+        "locked_at",
+    ]
+    list_filter = ["county", "method"]
+    search_fields = ["subject_label"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PriceObservation)
+class PriceObservationAdmin(admin.ModelAdmin):
+    list_display = [
+        "township",
+        "land_class",
+        "price_per_mu_year_fen",
+        "area_mu",
+        "completed_on",
+        "source_ref",
+    ]
+    list_filter = ["land_class", "completed_on"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
