@@ -6,3 +6,7 @@ class CmsConfig(AppConfig):
     name = "cms"
     label = "cms"
     verbose_name = _("Public site")
+
+    def ready(self):
+        # Public pages follow the listings' signals; the listings app never imports cms.
+        from . import home_sections, receivers  # noqa: F401

@@ -10,7 +10,10 @@ def register(fn):
 
 
 def home_context(request):
-    context = {}
+    """Merge every section's dict; `home_sections` lists are concatenated, not replaced."""
+    context = {"home_sections": []}
     for fn in _SECTIONS:
-        context.update(fn(request))
+        extra = dict(fn(request))
+        context["home_sections"] += extra.pop("home_sections", [])
+        context.update(extra)
     return context

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ListingsConfig(AppConfig):
     name = "listings"
     verbose_name = _("产权登记与挂牌 rights and listings")
+
+    def ready(self):
+        from marketplace.models import User
+        from marketplace.navigation import register
+
+        R = User.Role
+        register(_("Station console"), "listings:station_home", {R.STATION_OPERATOR})
+        register(_("Listing review"), "listings:review_queue", {R.EXCHANGE_STAFF})
+        register(_("Parcel import"), "listings:import_home", {R.EXCHANGE_STAFF})
+        register(_("My listings"), "listings:mine", {R.HOUSEHOLD})

@@ -381,6 +381,14 @@ class Listing(models.Model):
         _("Announcement ends at"), null=True, blank=True, db_index=True
     )
     publish_in_county_media = models.BooleanField(_("Publish in county media too"), default=False)
+    valuation_report = models.ForeignKey(
+        "valuation.ValuationReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="listings",
+        verbose_name=_("Valuation report"),
+    )
     relisted_from = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="relistings"
     )

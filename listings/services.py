@@ -191,6 +191,13 @@ TERM_FIELDS = (
 )
 
 
+def listing_check(*, actor, right, parcels, household=None, **terms) -> None:
+    """Refuse what `listing_create` would refuse, writing nothing (the console checks each step)."""
+    parcels = list(parcels)
+    _validate_parcels(right=right, parcels=parcels, actor=actor, household=household)
+    _validate_terms(right=right, parcels=parcels, terms=terms)
+
+
 def listing_create(
     *,
     actor,
@@ -435,14 +442,53 @@ def listing_close(*, listing, actor=None) -> Listing:
 
 
 def _relist_floor_fen(listing) -> int | None:
-    """R-FAIL-1: stored land never goes below the sum of its parcels' floor prices."""
+    """R-FAIL-1 / R-STORE-5: stored land never goes below the sum of its parcels' floors.
+
+    Returns the lowest allowed listing price in the listing's own unit, or None when no floor
+    applies (not stored land, or the county has set no floor for a parcel's class).
+    """
     if listing.right_type != RightType.STORED_LAND:
         return None
-    try:
-        from valuation.selectors import floor_total_fen
-    except ImportError:
-        return None
-    return floor_total_fen(listing=listing)
+    from valuation.selectors import floor_price_per_mu_year
+
+    floor_per_year = Decimal(0)
+    for parcel in listing.parcels.select_related("village__township__county"):
+        floor = floor_price_per_mu_year(
+            county=parcel.village.township.county,
+            township=parcel.village.township,
+            land_class=parcel.land_class,
+        )
+        if floor is None:
+            return None
+        floor_per_year += floor * Decimal(str(parcel.area_mu))
+    if listing.price_unit == PriceUnit.TOTAL:
+        total = floor_per_year * checks.term_years(listing.term_start, listing.term_end)
+        return int((total * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    per_mu = floor_per_year / Decimal(str(listing.area_mu))
+    return int((per_mu * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def listing_attach_valuation_report(*, listing, report, actor) -> Listing:
+    """Attach the valuation report staff need before approval (R-LIST-3); a new one replaces."""
+    with transaction.atomic():
+        listing = _lock(listing)
+        if listing.state not in (
+            Listing.State.DRAFT,
+            Listing.State.SUBMITTED,
+            Listing.State.RETURNED,
+        ):
+            raise Conflict(_("The valuation report can no longer be changed for this listing."))
+        if report.county_id != listing.county_id:
+            _refuse("valuation_report", _("Valuation report: it values land of another county."))
+        listing.valuation_report = report
+        listing.save(update_fields=["valuation_report", "updated_at"])
+        audit.record(
+            action="listing.valuation_attached",
+            obj=listing,
+            actor=actor,
+            payload={"valuation_report": report.pk},
+        )
+    return listing
 
 
 def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:

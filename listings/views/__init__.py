@@ -1,0 +1,1 @@
+"""Views of the station console, the review queue, the parcel import and a household's page."""
