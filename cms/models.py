@@ -40,6 +40,13 @@ class ListingIndexPage(Page):
     class Meta:
         verbose_name = _("Listing index page")
 
+    def get_context(self, request, *args, **kwargs):
+        from .listing_pages import listing_index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_index_context(request))
+        return context
+
 
 class ListingPage(Page):
     """The public page of one listing. Facts come from `listing`; staff edit only the free text."""
@@ -56,6 +63,14 @@ class ListingPage(Page):
     class Meta:
         verbose_name = _("Listing page")
 
+    def get_context(self, request, *args, **kwargs):
+        from .listing_pages import listing_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        if self.listing_id:
+            context.update(listing_page_context(self.listing))
+        return context
+
 
 class AnnouncementIndexPage(Page):
     """Announcements: 挂牌公告, 成交公示, 流拍公告."""
@@ -69,6 +84,25 @@ class AnnouncementIndexPage(Page):
 
     class Meta:
         verbose_name = _("Announcement index page")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        pages = (
+            AnnouncementPage.objects.child_of(self).live().order_by("-first_published_at", "-id")
+        )
+        kind = request.GET.get("kind", "")
+        if kind in self.announcement_kinds():
+            pages = pages.filter(kind=kind)
+        context["kinds"] = AnnouncementPage.Kind.choices
+        context["kind"] = kind
+        context["page_obj"] = Paginator(pages, 20).get_page(request.GET.get("page"))
+        return context
+
+    @staticmethod
+    def announcement_kinds():
+        return AnnouncementPage.Kind.values
 
 
 class AnnouncementPage(Page):
@@ -90,6 +124,22 @@ class AnnouncementPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("body")]
     parent_page_types = ["cms.AnnouncementIndexPage"]
     subpage_types: list = []
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.kind == self.Kind.LISTING and self.listing_id:
+            from .listing_pages import listing_page_context
+
+            context.update(listing_page_context(self.listing))
+            context["listing_page_url"] = (
+                self.listing.page.url if hasattr(self.listing, "page") else ""
+            )
+        return context
+
+    def get_template(self, request, *args, **kwargs):
+        if self.kind in (self.Kind.RESULT, self.Kind.FAILED):
+            return "cms/deal_announcement_page.html"
+        return super().get_template(request, *args, **kwargs)
 
     class Meta:
         verbose_name = _("Announcement page")
