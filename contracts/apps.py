@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class ContractsConfig(AppConfig):
     name = "contracts"
     verbose_name = _("交易与合同 deals and contracts")
+
+    def ready(self):
+        from listings.search import register_state_filter
+        from marketplace.models import User
+        from marketplace.navigation import register
+
+        from . import receivers  # noqa: F401  (connects the signal receivers)
+
+        agribusiness = {User.Role.AGRIBUSINESS}
+        staff = {User.Role.EXCHANGE_STAFF}
+        register(_("My registrations"), "contracts:my_registrations", agribusiness)
+        register(_("My auctions"), "contracts:my_auctions", agribusiness)
+        register(_("Deals"), "contracts:deal_list", staff | {User.Role.AUDITOR})
+        register(_("Mode selection"), "contracts:mode_selection", staff)
+        register(_("Qualification reviews"), "contracts:review_queue", staff)
+        register_state_filter(
+            "auction",
+            lambda qs: qs.filter(deal__state="auction", deal__auction__state="scheduled"),
+            label=_("In online auction"),
+        )

@@ -349,7 +349,13 @@ class Deposit(models.Model):
     registration = models.OneToOneField(
         Registration, on_delete=models.PROTECT, related_name="deposit"
     )
-    # PAYABLE_FK
+    payable = models.OneToOneField(
+        "payments.Payable",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deal_deposit",
+    )
     amount_fen = models.BigIntegerField(_("Amount (fen)"))
     state = FSMField(_("State"), max_length=20, default=State.PENDING, choices=State.choices)
     received_at = models.DateTimeField(_("Received at"), null=True, blank=True)

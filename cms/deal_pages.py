@@ -1,0 +1,110 @@
+"""Result (成交公示) and failed-listing (流拍公告) announcement pages for deals.
+
+Receivers of the deals app's signals (`contracts.signals`), connected when this module is
+imported by `cms.apps.CmsConfig.ready`. Idempotent: one page per kind, listing and deal number.
+"""
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from contracts.signals import deal_awarded, deal_failed
+from marketplace.money import fen_to_yuan, format_yuan
+
+from .models import AnnouncementPage
+from .structure import announcement_index
+
+
+def _price_text(deal) -> str:
+    unit = "元/亩/年" if deal.price_unit == "per_mu_year" else "元（总价）"
+    return f"{fen_to_yuan(deal.price_fen)} {unit}"
+
+
+def _date(value) -> str:
+    local = timezone.localtime(value)
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+def result_body(deal) -> str:
+    listing = deal.listing
+    rows = [
+        ("交易编号", deal.number),
+        ("挂牌编号", listing.number),
+        ("项目名称", listing.title),
+        ("位置", f"{listing.county.name}{listing.township.name}{listing.village.name}"),
+        ("面积", f"{listing.area_mu.normalize():f} 亩"),
+        ("流转期限", f"{listing.term_start:%Y-%m-%d} 至 {listing.term_end:%Y-%m-%d}"),
+        ("交易方式", deal.get_trading_mode_display()),
+        ("受让方", deal.transferee.name if deal.transferee else ""),
+        ("成交价格", _price_text(deal)),
+        ("成交总价", format_yuan(fen_to_yuan(deal.total_value_fen))),
+        ("成交时间", _date(deal.awarded_at)),
+        ("公示截止", _date(deal.result_announcement_ends_at) + " 17:00"),
+    ]
+    table = "".join(f"<p><b>{escape(k)}：</b>{escape(v)}</p>" for k, v in rows)
+    link = reverse("contracts:objection_create", args=[deal.pk])
+    return (
+        f'{table}<p>公示期内（5个工作日）对成交结果有异议的，可<a href="{link}">在线提交异议</a>，'
+        "或到交易中心书面提出。</p>"
+    )
+
+
+def failed_body(deal) -> str:
+    listing = deal.listing
+    rows = [
+        ("交易编号", deal.number),
+        ("挂牌编号", listing.number),
+        ("项目名称", listing.title),
+        ("位置", f"{listing.county.name}{listing.township.name}{listing.village.name}"),
+        ("挂牌价格", f"{fen_to_yuan(listing.listing_price_fen)} 元"),
+        ("流拍原因", str(deal.get_failure_reason_display())),
+        ("流拍时间", _date(deal.failed_at)),
+    ]
+    table = "".join(f"<p><b>{escape(k)}：</b>{escape(v)}</p>" for k, v in rows)
+    return table + "<p>该项目本次挂牌未能成交。出让方可申请重新挂牌（每次降价不超过10%）。</p>"
+
+
+def _publish(*, deal, kind, title, body, period_ends_at=None):
+    exists = AnnouncementPage.objects.filter(
+        kind=kind, listing_id=deal.listing_id, deal_number=deal.number
+    ).exists()
+    if exists:
+        return None
+    index = announcement_index()
+    page = AnnouncementPage(
+        title=title[:255],
+        slug=f"{kind}-{deal.number.lower()}",
+        kind=kind,
+        listing=deal.listing,
+        deal_number=deal.number,
+        period_ends_at=period_ends_at,
+        body=body,
+    )
+    with transaction.atomic():
+        index.add_child(instance=page)
+    return page
+
+
+@receiver(deal_awarded, dispatch_uid="cms.deal_result_page")
+def publish_result(sender, deal, **kwargs):
+    """成交公示 for 5 working days with the winner's name and price (R-DEAL-1)."""
+    return _publish(
+        deal=deal,
+        kind=AnnouncementPage.Kind.RESULT,
+        title=f"成交公示：{deal.listing.title}",
+        body=result_body(deal),
+        period_ends_at=deal.result_announcement_ends_at,
+    )
+
+
+@receiver(deal_failed, dispatch_uid="cms.deal_failed_page")
+def publish_failed(sender, deal, **kwargs):
+    """流拍公告 (R-FAIL-1)."""
+    return _publish(
+        deal=deal,
+        kind=AnnouncementPage.Kind.FAILED,
+        title=f"流拍公告：{deal.listing.title}",
+        body=failed_body(deal),
+    )

@@ -1,0 +1,203 @@
+"""Bidding API (token auth): registrations, the auction's state and bids.
+
+Refusals are `{code, detail}` with 4xx (marketplace.api.exception_handler). Nothing here answers
+5xx for any input: ids beyond the database's range are 404, bodies that are not objects are 400,
+amounts and keys are parsed by the services into domain errors.
+"""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from listings.models import Listing
+from marketplace.errors import Invalid
+
+from . import selectors, services
+from .models import Auction
+
+MAX_ID = 2**63 - 1
+
+ERROR = inline_serializer(
+    "Error", {"code": serializers.CharField(), "detail": serializers.CharField()}
+)
+DEPOSIT = inline_serializer(
+    "RegistrationDeposit",
+    {
+        "amount_yuan": serializers.DecimalField(max_digits=14, decimal_places=2),
+        "state": serializers.CharField(),
+        "payment_intent_id": serializers.CharField(allow_null=True),
+        "checkout_url": serializers.URLField(allow_null=True),
+    },
+)
+REGISTRATION_FIELDS = {
+    "id": serializers.IntegerField(),
+    "listing_id": serializers.IntegerField(),
+    "deal_number": serializers.CharField(),
+    "state": serializers.CharField(),
+    "bidder_number": serializers.CharField(allow_null=True),
+    "deposit": DEPOSIT,
+}
+REGISTRATION = inline_serializer("Registration", REGISTRATION_FIELDS)
+BID_ROW = inline_serializer(
+    "AuctionBid",
+    {
+        "bidder_number": serializers.CharField(),
+        "amount_yuan": serializers.DecimalField(max_digits=14, decimal_places=2),
+        "placed_at": serializers.DateTimeField(),
+    },
+    many=True,
+)
+AUCTION = inline_serializer(
+    "Auction",
+    {
+        "state": serializers.ChoiceField(["scheduled", "open", "closed"]),
+        "start_at": serializers.DateTimeField(),
+        "close_at": serializers.DateTimeField(),
+        "server_time": serializers.DateTimeField(),
+        "start_price_yuan": serializers.DecimalField(max_digits=14, decimal_places=2),
+        "increment_yuan": serializers.DecimalField(max_digits=14, decimal_places=2),
+        "current_price_yuan": serializers.DecimalField(
+            max_digits=14, decimal_places=2, allow_null=True
+        ),
+        "next_min_yuan": serializers.DecimalField(max_digits=14, decimal_places=2),
+        "leading_bidder_number": serializers.CharField(allow_null=True),
+        "my_bidder_number": serializers.CharField(allow_null=True),
+        "bid_count": serializers.IntegerField(),
+        "bids": BID_ROW,
+    },
+)
+BID_IN = inline_serializer(
+    "BidRequest",
+    {"amount_yuan": serializers.CharField(), "idempotency_key": serializers.CharField()},
+)
+BID_OUT = inline_serializer(
+    "BidAccepted",
+    {
+        "id": serializers.IntegerField(),
+        "amount_yuan": serializers.DecimalField(max_digits=14, decimal_places=2),
+        "placed_at": serializers.DateTimeField(),
+        "bidder_number": serializers.CharField(),
+        "close_at": serializers.DateTimeField(),
+    },
+)
+
+
+def _listing(listing_id) -> Listing:
+    if listing_id > MAX_ID:
+        get_object_or_404(Listing, pk=0)
+    return get_object_or_404(Listing.objects.only("id", "state"), pk=listing_id)
+
+
+def _body(request) -> dict:
+    if not isinstance(request.data, dict):
+        raise Invalid("The request body must be a JSON object.")
+    return request.data
+
+
+class ListingRegistrationsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Register for an announced listing (R-REG-1..6)",
+        request=None,
+        responses={201: REGISTRATION, 403: ERROR, 409: ERROR},
+    )
+    def post(self, request, listing_id):
+        listing = _listing(listing_id)
+        listing = Listing.objects.select_related("county", "transferor_household").get(
+            pk=listing.pk
+        )
+        plan = _body(request).get("business_plan", "") if request.data else ""
+        registration = services.registration_create(
+            listing=listing, user=request.user, business_plan=str(plan)[:5000]
+        )
+        return Response(
+            selectors.registration_payload(registration, request=request),
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class MyRegistrationsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="My registrations",
+        responses={200: inline_serializer("RegistrationList", REGISTRATION_FIELDS, many=True)},
+    )
+    def get(self, request):
+        rows = [
+            selectors.registration_payload(r, request=request)
+            for r in selectors.registration_list_for_user(request.user)[:200]
+        ]
+        return Response(rows)
+
+
+def close_if_due(auction, now):
+    """The first read after the close time closes the auction (besides the task and the sweep)."""
+    if auction.state == Auction.State.SCHEDULED and now >= auction.close_at:
+        services.auction_close(auction_id=auction.pk, closer="read", now=now)
+        return selectors.auction_for_listing(auction.deal.listing_id)
+    return auction
+
+
+class AuctionView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="The auction's state (conditional: send If-None-Match with the last ETag)",
+        responses={200: AUCTION, 304: OpenApiResponse(description="unchanged"), 404: ERROR},
+    )
+    def get(self, request, listing_id):
+        if listing_id > MAX_ID:
+            _listing(listing_id)
+        now = timezone.now()
+        auction = selectors.auction_for_listing(listing_id)
+        if auction is None:
+            _listing(listing_id)
+            return Response(
+                {"code": "not_found", "detail": "This listing has no auction."}, status=404
+            )
+        auction = close_if_due(auction, now)
+        etag = selectors.auction_etag(auction, viewer=request.user, now=now)
+        if request.headers.get("If-None-Match") == etag:
+            response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        else:
+            response = Response(selectors.auction_snapshot(auction, viewer=request.user, now=now))
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+class BidsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Place a bid (R-BID-1..4); the same idempotency_key returns the same bid (200)",
+        request=BID_IN,
+        responses={200: BID_OUT, 201: BID_OUT, 400: ERROR, 403: ERROR, 409: ERROR, 422: ERROR},
+    )
+    def post(self, request, listing_id):
+        if listing_id > MAX_ID:
+            _listing(listing_id)
+        body = _body(request)
+        registration = services.registration_for_bidding(listing_id=listing_id, user=request.user)
+        bid, created = services.bid_place(
+            registration=registration,
+            amount=body.get("amount_yuan"),
+            idempotency_key=body.get("idempotency_key"),
+            actor=request.user,
+        )
+        return Response(
+            {
+                "id": bid.pk,
+                "amount_yuan": selectors.yuan(bid.amount_fen),
+                "placed_at": bid.placed_at.isoformat(),
+                "bidder_number": registration.bidder_number,
+                "close_at": bid.auction.close_at.isoformat(),
+            },
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

@@ -1,0 +1,368 @@
+"""The auction engine (R-BID-1..9): bids under the auction row's lock, soft close, closing once.
+
+Correctness rests on three things:
+- every accepted bid is validated and written in one transaction that holds the auction row's
+  lock (`select_for_update`), and its time is read from the server clock *after* the lock is
+  granted, so sequence order, time order and price order agree;
+- refusals that can only become more true (too low, not on the grid, closed) may be answered
+  from an unlocked read, which keeps refused attempts off the lock;
+- closing writes `state=closed` once under the same lock; a second closer finds it closed.
+"""
+
+import re
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace import audit, workdays
+from marketplace.money import MoneyError, fen_to_yuan, to_decimal
+
+from .. import conf, signals
+from ..errors import (
+    AlreadyLeading,
+    AuctionClosed,
+    AuctionNotOpen,
+    BidTooLow,
+    InvalidAmount,
+    InvalidKey,
+    NotOnIncrement,
+    NotQualified,
+    WrongState,
+)
+from ..models import Auction, Bid, Deal, Registration
+from .common import lock_deal, send_on_commit
+from .deals import deal_award, deal_fail
+
+KEY_RE = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+MAX_FEN = 10**14  # a trillion yuan: anything above is a typing error
+
+
+# ---------------------------------------------------------------- input
+
+
+def parse_amount_fen(value) -> int:
+    """Yuan with at most two decimals, as text or a number (never float arithmetic) → fen."""
+    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+        raise InvalidAmount()
+    if isinstance(value, float):
+        value = repr(value)  # the shortest text that round-trips, then exact Decimal
+    try:
+        amount = to_decimal(value)
+    except (MoneyError, TypeError, ValueError) as exc:
+        raise InvalidAmount() from exc
+    if amount <= 0 or amount.as_tuple().exponent < -2 or amount * 100 >= MAX_FEN:
+        raise InvalidAmount()
+    return int(amount * 100)
+
+
+def check_key(key) -> str:
+    if not isinstance(key, str) or not KEY_RE.match(key):
+        raise InvalidKey()
+    return key
+
+
+def check_grid(auction, amount_fen):
+    """R-BID-2: the start price plus a whole multiple of the increment, and ≥ the next minimum."""
+    if amount_fen < auction.start_price_fen:
+        raise BidTooLow(_next_min_message(auction))
+    if (amount_fen - auction.start_price_fen) % auction.increment_fen:
+        raise NotOnIncrement(
+            _("A bid must be the start price %(start)s plus a multiple of %(inc)s yuan.")
+            % {
+                "start": fen_to_yuan(auction.start_price_fen),
+                "inc": fen_to_yuan(auction.increment_fen),
+            }
+        )
+    if amount_fen < auction.next_min_fen():
+        raise BidTooLow(_next_min_message(auction))
+
+
+def _next_min_message(auction):
+    return _("Your bid is below the next valid amount %(amount)s yuan.") % {
+        "amount": fen_to_yuan(auction.next_min_fen())
+    }
+
+
+# ---------------------------------------------------------------- reads
+
+
+def registration_for_bidding(*, listing_id, user) -> Registration:
+    """The user's qualified registration for the listing, with its deal and auction (R-BID-1)."""
+    enterprise_id = getattr(user, "enterprise_id", None)
+    if enterprise_id is None:
+        raise NotQualified()
+    registration = (
+        Registration.objects.select_related("deal__auction")
+        .filter(
+            deal__listing_id=listing_id,
+            enterprise_id=enterprise_id,
+            state=Registration.State.QUALIFIED,
+        )
+        .first()
+    )
+    if registration is None:
+        raise NotQualified()
+    return registration
+
+
+# ---------------------------------------------------------------- placing a bid
+
+
+def bid_place(*, registration, amount, idempotency_key, actor=None) -> tuple[Bid, bool]:
+    """Place a bid; returns (bid, created). The same key again returns the same bid."""
+    key = check_key(idempotency_key)
+    amount_fen = parse_amount_fen(amount)
+    existing = Bid.objects.filter(registration=registration, idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        auction = registration.deal.auction
+    except Deal.auction.RelatedObjectDoesNotExist as exc:
+        raise AuctionNotOpen() from exc
+    # Unlocked pre-checks: these refusals stay true once true (price only rises, close is final).
+    if auction.state == Auction.State.CLOSED:
+        raise AuctionClosed()
+    if timezone.now() < auction.start_at:
+        raise AuctionNotOpen(
+            _("The auction opens at %(at)s.")
+            % {"at": timezone.localtime(auction.start_at).strftime("%Y-%m-%d %H:%M:%S")}
+        )
+    check_grid(auction, amount_fen)
+    try:
+        return _bid_write(auction.pk, registration, amount_fen, key, actor), True
+    except IntegrityError:
+        # The same key raced in from a second request: answer with the stored bid.
+        existing = Bid.objects.filter(registration=registration, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _bid_write(auction_pk, registration, amount_fen, key, actor) -> Bid:
+    with transaction.atomic():
+        auction = Auction.objects.select_for_update().get(pk=auction_pk)
+        now = timezone.now()  # after the lock: the server clock orders the bids (R-BID-3)
+        if auction.state == Auction.State.CLOSED or now >= auction.close_at:
+            raise AuctionClosed()
+        if now < auction.start_at:
+            raise AuctionNotOpen()
+        check_grid(auction, amount_fen)
+        if (
+            conf.get("ALREADY_LEADING_REFUSED")
+            and auction.leading_registration_id == registration.pk
+        ):
+            raise AlreadyLeading()
+        sequence = auction.bid_count + 1
+        bid = Bid.objects.create(
+            auction=auction,
+            registration=registration,
+            amount_fen=amount_fen,
+            placed_at=now,
+            sequence=sequence,
+            idempotency_key=key,
+        )
+        auction.current_price_fen = amount_fen
+        auction.leading_registration_id = registration.pk
+        auction.bid_count = sequence
+        extended = now + auction.extension_window > auction.close_at  # R-BID-4
+        if extended:
+            auction.close_at = now + auction.extension_window
+        auction.save(
+            update_fields=["current_price_fen", "leading_registration", "bid_count", "close_at"]
+        )
+        audit.record(
+            action="bid.placed",
+            obj=auction,
+            actor=actor,
+            payload={
+                "bid": bid.pk,
+                "sequence": sequence,
+                "bidder_number": registration.bidder_number,
+                "amount_fen": amount_fen,
+                "close_at": auction.close_at,
+                "extended": extended,
+            },
+        )
+    bid.auction = auction
+    return bid
+
+
+# ---------------------------------------------------------------- closing (R-BID-5..8)
+
+
+def schedule_close(auction):
+    """After commit, schedule the closing task for the close time (a real worker only).
+
+    In eager mode (demo, unit tests) an `eta` would run at once, so nothing is queued: the
+    beat sweep and the first read after the close time close the auction instead.
+    """
+    from ..tasks import close_auction_task
+
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        return
+    transaction.on_commit(
+        partial(close_auction_task.apply_async, (auction.pk,), eta=auction.close_at)
+    )
+
+
+def auction_close(*, auction_id, closer="task", now=None) -> Auction | None:
+    """Close the auction once (R-BID-8); None when it is not due yet. Uses the recorded close."""
+    now = now or timezone.now()
+    auction = Auction.objects.filter(pk=auction_id).only("deal_id", "state", "close_at").first()
+    if auction is None or auction.state == Auction.State.CLOSED:
+        return auction
+    if now < auction.close_at:
+        return None
+    with transaction.atomic():
+        deal = lock_deal(auction.deal_id)  # lock order everywhere: deal, then auction
+        auction = Auction.objects.select_for_update().get(pk=auction_id)
+        if auction.state == Auction.State.CLOSED:
+            return auction  # another closer won
+        if now < auction.close_at:
+            return None  # a bid extended it meanwhile
+        auction.state = Auction.State.CLOSED
+        auction.closed_at = max(now, timezone.now())
+        auction.closed_by = closer[:100]
+        _decide(deal, auction)
+        auction.save()
+        audit.record(
+            action="auction.closed",
+            obj=auction,
+            payload={
+                "close_at": auction.close_at,
+                "closed_at": auction.closed_at,
+                "closer": closer,
+                "outcome": auction.outcome,
+                "bids": auction.bid_count,
+                "price_fen": auction.current_price_fen,
+            },
+        )
+        send_on_commit(signals.auction_closed, deal=deal, auction=auction)
+    return auction
+
+
+def _decide(deal, auction):
+    """R-BID-5/6/7 and R-BID-9, at the recorded close time (never the time of closing)."""
+    at = auction.close_at
+    if auction.bid_count == 0:
+        auction.outcome = Auction.Outcome.NO_BIDS
+        deal_fail(deal, at=at, reason=Deal.FailureReason.NO_BIDS)
+        return
+    reserve = deal.listing.reserve_price_fen
+    if reserve and auction.current_price_fen < reserve:
+        auction.outcome = Auction.Outcome.RESERVE_NOT_MET
+        deal_fail(deal, at=at, reason=Deal.FailureReason.RESERVE_NOT_MET)
+        return
+    auction.outcome = Auction.Outcome.AWARDED
+    winner = Registration.objects.get(pk=auction.leading_registration_id)
+    if not winner.is_collective_member and _member_bidders(deal).exists():
+        # R-BID-9: members may match the winning price within 1 working day; award after.
+        auction.priority_ends_at = workdays.period_end(
+            timezone.localdate(at), conf.get("PRIORITY_WORKDAYS")
+        )
+        _refund_non_members(deal, winner)
+        return
+    deal_award(deal, winner=winner, price_fen=auction.current_price_fen, at=at)
+
+
+def _member_bidders(deal):
+    return deal.registrations.filter(state=Registration.State.QUALIFIED, is_collective_member=True)
+
+
+def _refund_non_members(deal, winner):
+    from .registrations import _deposit_release
+
+    others = deal.registrations.exclude(pk=winner.pk).exclude(is_collective_member=True)
+    for registration in others:
+        _deposit_release(registration, at=timezone.now(), reason="R-DEAL-4 losing bidder")
+
+
+def priority_claim(*, deal, user) -> Deal:
+    """R-BID-9: a member of the transferor's collective matches the winning price and wins."""
+    now = timezone.now()
+    with transaction.atomic():
+        deal = lock_deal(deal)
+        auction = Auction.objects.select_for_update().get(deal=deal)
+        registration = _member_bidders(deal).filter(enterprise_id=user.enterprise_id).first()
+        if registration is None:
+            raise NotQualified(
+                _("Only qualified members of the transferor's collective may match.")
+            )
+        if (
+            deal.state != Deal.State.AUCTION
+            or auction.priority_ends_at is None
+            or now >= auction.priority_ends_at
+            or auction.priority_claimed_by_id
+        ):
+            raise WrongState(_("The collective priority window is not open."))
+        auction.priority_claimed_by = registration
+        auction.priority_claimed_at = now
+        auction.save(update_fields=["priority_claimed_by", "priority_claimed_at"])
+        audit.record(
+            action="auction.priority_claimed",
+            obj=deal,
+            actor=user,
+            payload={"bidder_number": registration.bidder_number, "rule": "R-BID-9"},
+        )
+        deal_award(
+            deal, winner=registration, price_fen=auction.current_price_fen, at=now, actor=user
+        )
+    return deal
+
+
+def priority_windows_finish(*, now=None) -> int:
+    """Beat job: where no member matched within the window, the auction's winner is awarded."""
+    now = now or timezone.now()
+    count = 0
+    due = Auction.objects.filter(
+        deal__state=Deal.State.AUCTION,
+        state=Auction.State.CLOSED,
+        priority_ends_at__lte=now,
+        priority_claimed_by=None,
+    )
+    for auction in due:
+        with transaction.atomic():
+            deal = lock_deal(auction.deal_id)
+            auction = Auction.objects.select_for_update().get(pk=auction.pk)
+            if deal.state != Deal.State.AUCTION or auction.priority_claimed_by_id:
+                continue
+            winner = Registration.objects.get(pk=auction.leading_registration_id)
+            deal_award(deal, winner=winner, price_fen=auction.current_price_fen, at=now)
+            count += 1
+    return count
+
+
+def auctions_close_overdue(*, now=None, closer="sweep") -> int:
+    """Beat sweep (R-BID-8): close every auction whose close time has passed."""
+    now = now or timezone.now()
+    count = 0
+    for pk in Auction.objects.filter(state=Auction.State.SCHEDULED, close_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        if auction_close(auction_id=pk, closer=closer, now=now) is not None:
+            count += 1
+    return count
+
+
+def auction_reschedule(*, auction, start_at, actor) -> Auction:
+    """Staff move a not-yet-started auction (start and scheduled close move together)."""
+    with transaction.atomic():
+        lock_deal(auction.deal_id)
+        auction = Auction.objects.select_for_update().get(pk=auction.pk)
+        if auction.state != Auction.State.SCHEDULED or auction.bid_count:
+            raise WrongState(_("Only an auction without bids can be moved."))
+        duration = auction.scheduled_close_at - auction.start_at
+        auction.start_at = start_at
+        auction.scheduled_close_at = auction.close_at = start_at + duration
+        auction.save(update_fields=["start_at", "scheduled_close_at", "close_at"])
+        audit.record(
+            action="auction.rescheduled",
+            obj=auction.deal,
+            actor=actor,
+            payload={"start_at": start_at, "close_at": auction.close_at},
+        )
+        schedule_close(auction)
+    return auction

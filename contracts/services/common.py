@@ -1,0 +1,62 @@
+"""Helpers the deal services share: locking, transitions with audit, signals on commit."""
+
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from django_fsm import TransitionNotAllowed
+
+from marketplace import audit
+
+from ..errors import WrongState
+from ..models import Deal, DealNumberSequence
+
+
+def lock_deal(deal_or_pk) -> Deal:
+    pk = getattr(deal_or_pk, "pk", deal_or_pk)
+    return Deal.objects.select_for_update().select_related("listing").get(pk=pk)
+
+
+def transition(obj, method, *, actor=None, action=None, payload=None, **kwargs):
+    """Call a thin transition, save, and record it in the audit log (inside the transaction)."""
+    before = obj.state
+    try:
+        getattr(obj, method)(**kwargs)
+    except TransitionNotAllowed as exc:
+        raise WrongState(
+            _("This is not possible in the current state (%(state)s).")
+            % {"state": obj.get_state_display()}
+        ) from exc
+    obj.save()
+    audit.record(
+        action=action or f"{obj._meta.model_name}.{method}",
+        obj=obj,
+        actor=actor,
+        payload={"from": before, "to": obj.state, **(payload or {})},
+    )
+    return obj
+
+
+def send_on_commit(signal, **kwargs):
+    transaction.on_commit(partial(signal.send, sender=Deal, **kwargs))
+
+
+def deal_number_allocate(*, county_code: str, year: int) -> str:
+    """The next `JY-<county>-<year>-<serial>`: a row lock per county and year keeps it unique."""
+    with transaction.atomic():
+        seq = (
+            DealNumberSequence.objects.select_for_update()
+            .filter(county_code=county_code, year=year)
+            .first()
+        )
+        if seq is None:
+            try:
+                with transaction.atomic():
+                    seq = DealNumberSequence.objects.create(county_code=county_code, year=year)
+            except IntegrityError:  # created concurrently: lock the winner's row
+                seq = DealNumberSequence.objects.select_for_update().get(
+                    county_code=county_code, year=year
+                )
+        seq.last += 1
+        seq.save(update_fields=["last"])
+    return f"JY-{county_code}-{year}-{seq.last:06d}"
