@@ -24,3 +24,8 @@ def exception_handler(exc, context):
         detail = response.data.get("detail", response.data)
         response.data = {"code": code, "detail": detail}
     return response
+
+
+def only_our_api(endpoints):
+    """drf-spectacular preprocessing hook: document /api/ only (not Wagtail's admin API)."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]

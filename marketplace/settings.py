@@ -184,6 +184,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE: dict = {}
+# Payments: settle intents pending > 24 h, attach missing intents, resubmit refunds (daily).
+CELERY_BEAT_SCHEDULE["payments-reconcile-daily"] = {
+    "task": "payments.reconcile_payments",
+    "schedule": 24 * 60 * 60,
+}
 
 # Stripe. With no secret key the offline fake gateway answers (the default in demo and tests).
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
@@ -224,6 +229,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Listings, registrations, bidding and valuation quotes for agribusinesses.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["marketplace.api.only_our_api"],
 }
 
 # Exchange-wide domain settings ([default]/[practice] values of RULES.md that staff may change
