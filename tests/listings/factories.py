@@ -89,3 +89,25 @@ class EntrustmentFactory(DjangoModelFactory):
     consent_method = "fingerprint"
     consented_at = factory.LazyFunction(timezone.now)
     recorded_by = factory.SubFactory(kernel.UserFactory)
+
+
+def valuation_report(*, listing=None, county=None, reference_yuan=400, valuer=None, **extra):
+    """A valuation report (R-VAL-3) as the valuation app stores it, for the listing's subject."""
+    from valuation.models import ValuationReport
+
+    county = county or listing.county
+    return ValuationReport.objects.create(
+        subject_label=f"{listing.number if listing else ''} 评估",
+        county=county,
+        township=listing.township if listing else None,
+        land_class=listing.land_class if listing else "dry_land",
+        area_mu=listing.area_mu if listing else Decimal("10"),
+        term_years=Decimal("10"),
+        method="income_capitalisation",
+        inputs={},
+        formula_version="test",
+        value_fen=reference_yuan * 100 * 10,
+        reference_price_per_mu_year_fen=reference_yuan * 100,
+        valuer=valuer or kernel.UserFactory(role="exchange_staff"),
+        **extra,
+    )

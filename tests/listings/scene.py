@@ -1,10 +1,11 @@
-"""A township with its station, operator, a household and its contract right over two parcels."""
+"""A township with its station, operator, a household and its contract right over two parcels.
+
+Shared by the listings, cms and browser tests: `make_scene()` and `publish(scene, staff)`.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-
-import pytest
 
 from listings import services
 from tests import factories as kernel
@@ -50,14 +51,13 @@ class Scene:
         )
 
 
-@pytest.fixture
-def scene(db):
-    county = kernel.CountyFactory()
-    township = kernel.TownshipFactory(county=county, name="默戎镇", code="003")
+def make_scene(county_code="433126", township_name="默戎镇", household_name="张三丰"):
+    county = kernel.CountyFactory(code=county_code)
+    township = kernel.TownshipFactory(county=county, name=township_name, code="003")
     village = kernel.VillageFactory(township=township, name="龙坪村", code="001")
     station = kernel.ServiceStationFactory(township=township)
     operator = kernel.OperatorFactory(station=station)
-    household = kernel.HouseholdFactory(village=village, name="张三丰")
+    household = kernel.HouseholdFactory(village=village, name=household_name)
     parcels = [
         f.ParcelFactory(village=village, geometry=f.square(), area_mu=Decimal("5.9")),
         f.ParcelFactory(
@@ -70,3 +70,13 @@ def scene(db):
     return Scene(
         county, township, village, station, operator, household, parcels, right, entrustment
     )
+
+
+def publish(scene, staff, **terms):
+    """File, submit, value, approve and publish a listing of the scene."""
+    listing = scene.file(**terms)
+    listing = services.listing_submit(listing=listing, actor=scene.operator)
+    report = f.valuation_report(listing=listing, reference_yuan=400)
+    listing = services.listing_attach_valuation_report(listing=listing, report=report, actor=staff)
+    listing = services.listing_approve(listing=listing, actor=staff)
+    return services.listing_publish(listing=listing, actor=staff)
