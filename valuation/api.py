@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, PolymorphicProxySerializer, extend_schema
 from rest_framework import permissions, serializers
@@ -16,21 +17,14 @@ from .models import ValuationReport
 AMOUNT = {"max_digits": 18, "decimal_places": 6}
 
 
-def _decimal(spec):
-    return serializers.DecimalField(
-        **AMOUNT, help_text=str(spec.help_text or spec.label), coerce_to_string=True
-    )
-
-
 def _field(spec):
-    """The serializer field documenting one method input."""
+    """The serializer field documenting one method input (OpenAPI text in English)."""
     label = str(spec.label)
     if spec.kind == methods.PAIRS:
         return serializers.ListField(
             child=serializers.ListField(
                 child=serializers.DecimalField(**AMOUNT), min_length=2, max_length=2
             ),
-            required=spec.required,
             default=list,
             help_text=f"{label}: a list of [age or year, amount in yuan] pairs.",
         )
@@ -47,7 +41,7 @@ def _field(spec):
             help_text=f"{label}. May be fractional (7.5); null means perpetual.",
         )
     return serializers.DecimalField(
-        **AMOUNT, help_text=label + (f". {spec.help_text}" if spec.help_text else "")
+        **AMOUNT, help_text=label + (f". {spec.help_text}" if spec.help_text else ".")
     )
 
 
@@ -57,7 +51,8 @@ def _inputs_serializer(method):
     return type(name, (serializers.Serializer,), fields)
 
 
-INPUT_SERIALIZERS = {method: _inputs_serializer(method) for method in methods.METHOD_INPUTS}
+with translation.override("en"):
+    INPUT_SERIALIZERS = {method: _inputs_serializer(method) for method in methods.METHOD_INPUTS}
 
 
 class QuoteBaseSerializer(serializers.Serializer):
