@@ -6,3 +6,13 @@ class PaymentsConfig(AppConfig):
     name = "marketplace.payments"
     label = "payments"
     verbose_name = _("Payments and ledger")
+
+    def ready(self):
+        from marketplace.navigation import register
+
+        register(_("My payments"), "payments:my_payments", {"agribusiness"})
+        books = {"exchange_staff", "auditor"}
+        register(_("Payments"), "payments:payable_list", books)
+        register(_("Ledger"), "payments:ledger", books)
+        register(_("Payouts"), "payments:payouts", books)
+        register(_("Reconciliation"), "payments:reconciliation", books)

@@ -81,7 +81,7 @@ def post(*, memo, subject, lines, actor=None) -> LedgerTransaction:
         raise Unbalanced()
     with transaction.atomic():
         txn = LedgerTransaction.objects.create(
-            memo=memo[:200],
+            memo=str(memo)[:200],
             content_type=ContentType.objects.get_for_model(subject) if subject else None,
             object_id=str(subject.pk) if subject else "",
             actor=actor if actor is not None and actor.is_authenticated else None,
@@ -126,3 +126,12 @@ def unbalanced_transactions():
         .exclude(d=F("c"))
         .order_by("id")
     )
+
+
+def memo(text, **values) -> str:
+    """A memo in the exchange's language (the ledger is a record, not a per-user page)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text) % values if values else str(text)

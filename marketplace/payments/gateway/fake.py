@@ -189,48 +189,53 @@ class FakeStripeHTTPClient(stripe.HTTPClient):
 
     def _confirm(self, intent_id, params):
         with transaction.atomic():
-            FakeStripeObject.objects.select_for_update().filter(object_id=intent_id).first()
-            intent = self._get(intent_id, "payment_intent")
-            if intent["status"] in ("succeeded", "canceled"):
-                raise FakeError(
-                    400, "invalid_request_error", "payment_intent_unexpected_state",
-                    f"This PaymentIntent's status is {intent['status']}.", payment_intent=intent,
-                )  # fmt: skip
-            method = params.get("payment_method") or "pm_card_visa"
-            intent["payment_method"] = method
-            if method in DECLINING_METHODS:
-                intent["status"] = "requires_payment_method"
-                intent["last_payment_error"] = {
-                    "type": "card_error",
-                    "code": "card_declined",
-                    "decline_code": "generic_decline",
-                    "message": "Your card was declined.",
-                }
-                self._put(intent)
-                raise FakeError(
-                    402, "card_error", "card_declined", "Your card was declined.",
-                    decline_code="generic_decline", payment_intent=intent,
-                )  # fmt: skip
-            charge = self._put(
-                {
-                    "id": _new_id("ch"),
-                    "object": "charge",
-                    "amount": intent["amount"],
-                    "amount_refunded": 0,
-                    "currency": intent["currency"],
-                    "payment_intent": intent_id,
-                    "paid": True,
-                    "refunded": False,
-                    "status": "succeeded",
-                }
-            )
-            intent.update(
-                status="succeeded",
-                amount_received=intent["amount"],
-                latest_charge=charge["id"],
-                last_payment_error=None,
-            )
+            intent = self._confirm_locked(intent_id, params)
+        if intent["status"] != "succeeded":  # raised outside the block so the decline is kept
+            raise FakeError(
+                402, "card_error", "card_declined", "Your card was declined.",
+                decline_code="generic_decline", payment_intent=intent,
+            )  # fmt: skip
+        return intent
+
+    def _confirm_locked(self, intent_id, params):
+        FakeStripeObject.objects.select_for_update().filter(object_id=intent_id).first()
+        intent = self._get(intent_id, "payment_intent")
+        if intent["status"] in ("succeeded", "canceled"):
+            raise FakeError(
+                400, "invalid_request_error", "payment_intent_unexpected_state",
+                f"This PaymentIntent's status is {intent['status']}.", payment_intent=intent,
+            )  # fmt: skip
+        method = params.get("payment_method") or "pm_card_visa"
+        intent["payment_method"] = method
+        if method in DECLINING_METHODS:
+            intent["status"] = "requires_payment_method"
+            intent["last_payment_error"] = {
+                "type": "card_error",
+                "code": "card_declined",
+                "decline_code": "generic_decline",
+                "message": "Your card was declined.",
+            }
             return self._put(intent)
+        charge = self._put(
+            {
+                "id": _new_id("ch"),
+                "object": "charge",
+                "amount": intent["amount"],
+                "amount_refunded": 0,
+                "currency": intent["currency"],
+                "payment_intent": intent_id,
+                "paid": True,
+                "refunded": False,
+                "status": "succeeded",
+            }
+        )
+        intent.update(
+            status="succeeded",
+            amount_received=intent["amount"],
+            latest_charge=charge["id"],
+            last_payment_error=None,
+        )
+        return self._put(intent)
 
     def _cancel(self, intent_id):
         intent = self._get(intent_id, "payment_intent")

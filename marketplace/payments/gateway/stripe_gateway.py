@@ -17,8 +17,10 @@ def _translate_errors(fn):
         try:
             return fn(*args, **kwargs)
         except stripe.StripeError as exc:
+            body = exc.json_body if isinstance(exc.json_body, dict) else {}
+            code = exc.code or (body.get("error") or {}).get("code")
             raise GatewayError(
-                exc.user_message or str(exc), code=exc.code, http_status=exc.http_status
+                exc.user_message or str(exc), code=code, http_status=exc.http_status
             ) from exc
 
     return wrapper

@@ -7,6 +7,7 @@ and later refunded, forfeited or applied; `deposit_held:payable:<id>` tracks wha
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from marketplace import audit
 
@@ -37,10 +38,14 @@ def deposit_forfeit(*, payable, actor=None, reason):
     with transaction.atomic():
         payable = _lock_held_deposit(payable)
         if payable.disposition == Payable.Disposition.FORFEITED:
-            return ledger.transactions_for(payable).filter(memo__startswith="Forfeit").last()
+            return (
+                ledger.transactions_for(payable)
+                .filter(entries__account__key=ledger.FORFEIT_INCOME)
+                .last()
+            )
         held = _check_held(payable)
         txn = ledger.post(
-            memo=f"Forfeit: {reason}",
+            memo=ledger.memo(_("Deposit forfeited: %(reason)s"), reason=reason),
             subject=payable,
             lines=[(payable.held_account_key, held, 0), (ledger.FORFEIT_INCOME, 0, held)],
             actor=actor,
@@ -51,7 +56,7 @@ def deposit_forfeit(*, payable, actor=None, reason):
             action="payments.deposit_forfeited",
             obj=payable,
             actor=actor,
-            payload={"amount_fen": held, "reason": reason, "rule": "R-DEAL-5"},
+            payload={"amount_fen": held, "reason": str(reason), "rule": "R-DEAL-5"},
         )
     return txn
 
@@ -88,7 +93,10 @@ def deposit_apply(*, payable, fee_fen, price_fen, transferor_account_key, actor=
             lines.append((transferor_account_key, 0, price_part))
         if fee_part + price_part:
             ledger.post(
-                memo="Deposit applied to fee and price", subject=payable, lines=lines, actor=actor
+                memo=ledger.memo(_("Deposit applied to the service fee and the price")),
+                subject=payable,
+                lines=lines,
+                actor=actor,
             )
         applied = {"fee_fen": fee_part, "price_fen": price_part, "refund_fen": rest}
         payable.disposition = Payable.Disposition.APPLIED
@@ -103,6 +111,9 @@ def deposit_apply(*, payable, fee_fen, price_fen, transferor_account_key, actor=
     refund = None
     if rest:
         refund = refund_create(
-            payable=payable, amount_fen=rest, reason="Deposit beyond fee and price", actor=actor
+            payable=payable,
+            amount_fen=rest,
+            reason=ledger.memo(_("Deposit beyond the service fee and the price")),
+            actor=actor,
         )
     return DepositApplication(fee_part, price_part, rest, refund)

@@ -5,6 +5,7 @@ import logging
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from marketplace import audit
 
@@ -38,7 +39,7 @@ def payable_create(
                     payer=payer,
                     content_type=ContentType.objects.get_for_model(subject) if subject else None,
                     object_id=str(subject.pk) if subject else "",
-                    description=description[:200],
+                    description=str(description)[:200],
                     idempotency_key=idempotency_key,
                     metadata=metadata or {},
                 )
@@ -118,7 +119,11 @@ def payable_settle_intent(*, intent, actor=None):
     with transaction.atomic():
         payable = Payable.objects.select_for_update().get(pk=found.pk)
         if payable.payment_intent_id and payable.payment_intent_id != intent.id:
-            return _flag(payable, f"money received on another intent {intent.id}", intent.raw)
+            return _flag(
+                payable,
+                ledger.memo(_("Money received on another payment %(intent)s."), intent=intent.id),
+                {"intent": intent.id},
+            )
         if payable.state in (
             Payable.State.PAID,
             Payable.State.REFUNDED,
@@ -130,17 +135,31 @@ def payable_settle_intent(*, intent, actor=None):
         if intent.currency != payable.currency or intent.amount_received_fen != payable.amount_fen:
             return _flag(
                 payable,
-                f"amount mismatch: received {intent.amount_received_fen} {intent.currency}, "
-                f"expected {payable.amount_fen} {payable.currency}",
+                ledger.memo(
+                    _(
+                        "Amount mismatch: received %(received)s fen (%(currency)s), expected %(expected)s fen."
+                    ),
+                    received=intent.amount_received_fen,
+                    currency=intent.currency,
+                    expected=payable.amount_fen,
+                ),
                 {"intent": intent.id, "received_fen": intent.amount_received_fen},
             )
         if payable.state == Payable.State.CANCELLED:
-            return _flag(payable, "money received for a cancelled payable", {"intent": intent.id})
+            return _flag(
+                payable,
+                ledger.memo(_("Money received for a cancelled payable; refund it.")),
+                {"intent": intent.id},
+            )
         payable.payment_intent_id = intent.id
         payable.mark_paid(at=timezone.now())
         payable.save()
         ledger.post(
-            memo=f"{payable.get_kind_display()} received: {payable.description}",
+            memo=ledger.memo(
+                _("%(kind)s received: %(description)s"),
+                kind=payable.get_kind_display(),
+                description=payable.description,
+            ),
             subject=payable,
             lines=[
                 (ledger.CLEARING, payable.amount_fen, 0),

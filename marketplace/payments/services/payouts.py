@@ -9,6 +9,7 @@ from io import BytesIO
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from marketplace import audit
 from marketplace.models import Collective, Household, StorageCenter
@@ -39,7 +40,7 @@ def payout_create(*, payee, amount_fen, subject, purpose, actor=None, account_ke
             amount_fen=amount_fen,
             content_type=ContentType.objects.get_for_model(subject) if subject else None,
             object_id=str(subject.pk) if subject else "",
-            purpose=purpose[:200],
+            purpose=str(purpose)[:200],
             account_key=account_key,
         )
         audit.record(
@@ -143,7 +144,11 @@ def payout_batch_mark_confirmed(*, batch, actor, failed_payout_ids=()) -> Payout
             payout.mark_confirmed()
             payout.save()
             ledger.post(
-                memo=f"Payout to {payout.payee_name}: {payout.purpose}",
+                memo=ledger.memo(
+                    _("Payout to %(payee)s: %(purpose)s"),
+                    payee=payout.payee_name,
+                    purpose=payout.purpose,
+                ),
                 subject=payout,
                 lines=[
                     (payout.account_key, payout.amount_fen, 0),

@@ -5,6 +5,7 @@ import logging
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from marketplace import audit
 
@@ -50,14 +51,14 @@ def refund_create(*, payable, amount_fen=None, reason, actor=None) -> Refund:
         refund = Refund.objects.create(
             payable=payable,
             amount_fen=amount_fen,
-            reason=reason[:200],
+            reason=str(reason)[:200],
             requested_by=actor if actor is not None and actor.is_authenticated else None,
         )
         audit.record(
             action="payments.refund_requested",
             obj=refund,
             actor=actor,
-            payload={"payable": payable.pk, "amount_fen": amount_fen, "reason": reason},
+            payload={"payable": payable.pk, "amount_fen": amount_fen, "reason": str(reason)},
         )
     return refund_submit(refund=refund)
 
@@ -88,7 +89,9 @@ def _fail(refund_pk, reason):
         if refund.state == Refund.State.PENDING:
             refund.mark_failed(reason=reason or "failed", at=timezone.now())
             refund.save()
-            audit.record(action="payments.refund_failed", obj=refund, payload={"reason": reason})
+            audit.record(
+                action="payments.refund_failed", obj=refund, payload={"reason": str(reason)}
+            )
 
 
 def _find_refund(gateway_refund):
@@ -113,7 +116,12 @@ def refund_settle(*, gateway_refund):
         if refund.state != Refund.State.PENDING:
             return Outcome.DUPLICATE, f"refund already {refund.state}"
         if gateway_refund.amount_fen != refund.amount_fen:
-            reason = f"refund {gateway_refund.id} amount {gateway_refund.amount_fen} != {refund.amount_fen}"
+            reason = ledger.memo(
+                _("Refund %(id)s: the gateway refunded %(got)s fen, we asked %(asked)s fen."),
+                id=gateway_refund.id,
+                got=gateway_refund.amount_fen,
+                asked=refund.amount_fen,
+            )
             payable.attention = reason[:200]
             payable.save(update_fields=["attention"])
             audit.record(action="payments.refund_flagged", obj=refund, payload=gateway_refund.raw)
@@ -138,7 +146,7 @@ def _apply_succeeded(payable, refund):
         payable.mark_partially_refunded(amount_fen=refund.amount_fen)
     payable.save()
     ledger.post(
-        memo=f"Refund: {refund.reason}",
+        memo=ledger.memo(_("Refund: %(reason)s"), reason=refund.reason),
         subject=payable,
         lines=[
             (payable.held_account_key, refund.amount_fen, 0),

@@ -1,0 +1,112 @@
+"""Reads for the payments screens."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, Sum
+from django.http import Http404
+
+from .models import (
+    LedgerAccount,
+    LedgerTransaction,
+    Payable,
+    Payout,
+    PayoutBatch,
+    ReconciliationRun,
+    Refund,
+    WebhookEvent,
+)
+
+STAFF_READ_ROLES = {"exchange_staff", "auditor"}
+
+
+def can_read_books(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in STAFF_READ_ROLES)
+
+
+def can_write_books(user) -> bool:
+    return user.is_authenticated and user.is_exchange_staff
+
+
+def payable_list_for_payer(user):
+    return Payable.objects.filter(payer=user).order_by("-created_at", "-id")
+
+
+def refund_list_for_payer(user):
+    return Refund.objects.filter(payable__payer=user).select_related("payable")
+
+
+def payable_get_for_user(*, pk, user) -> Payable:
+    payable = Payable.objects.filter(pk=pk).select_related("payer").first()
+    if payable is None or not (payable.payer_id == user.pk or can_read_books(user)):
+        raise Http404
+    return payable
+
+
+def payable_list_for_staff(*, state=None):
+    qs = Payable.objects.select_related("payer").order_by("-created_at", "-id")
+    return qs.filter(state=state) if state else qs
+
+
+def ledger_accounts_with_balances():
+    accounts = LedgerAccount.objects.annotate(
+        d=Sum("entries__debit_fen"), c=Sum("entries__credit_fen")
+    ).order_by("key")
+    for account in accounts:
+        debit, credit = account.d or 0, account.c or 0
+        account.balance_fen = (
+            debit - credit if account.kind == LedgerAccount.Kind.ASSET else credit - debit
+        )
+    return accounts
+
+
+def ledger_transactions_for_account(key):
+    return (
+        LedgerTransaction.objects.filter(entries__account__key=key)
+        .distinct()
+        .prefetch_related("entries__account")
+        .order_by("-created_at", "-id")
+    )
+
+
+def ledger_transactions_for_subject(*, content_type, object_id):
+    """Movements of a business object (e.g. a deal): its own, its payables' and its payouts'."""
+    payables = Payable.objects.filter(content_type=content_type, object_id=object_id)
+    payouts = Payout.objects.filter(content_type=content_type, object_id=object_id)
+    payable_ct = ContentType.objects.get_for_model(Payable)
+    payout_ct = ContentType.objects.get_for_model(Payout)
+    condition = (
+        Q(content_type=content_type, object_id=object_id)
+        | Q(
+            content_type=payable_ct,
+            object_id__in=[str(pk) for pk in payables.values_list("pk", flat=True)],
+        )
+        | Q(
+            content_type=payout_ct,
+            object_id__in=[str(pk) for pk in payouts.values_list("pk", flat=True)],
+        )
+    )
+    return (
+        LedgerTransaction.objects.filter(condition)
+        .prefetch_related("entries__account")
+        .order_by("created_at", "id")
+    )
+
+
+def payout_list_pending():
+    return Payout.objects.filter(state=Payout.State.PENDING).order_by("created_at", "pk")
+
+
+def payout_batch_list():
+    return PayoutBatch.objects.annotate(total_fen=Sum("payouts__amount_fen")).order_by(
+        "-created_at"
+    )
+
+
+def reconciliation_report():
+    return {
+        "runs": ReconciliationRun.objects.all()[:10],
+        "flagged_payables": Payable.objects.exclude(attention="").order_by("-created_at")[:50],
+        "flagged_events": WebhookEvent.objects.filter(
+            outcome__in=[WebhookEvent.Outcome.FLAGGED, WebhookEvent.Outcome.UNKNOWN_OBJECT]
+        )[:50],
+        "recent_events": WebhookEvent.objects.all()[:20],
+    }
