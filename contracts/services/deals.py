@@ -270,7 +270,7 @@ def _after_failure(deal, *, now, actor=None):
     if (
         household is not None
         and household.is_relocated
-        and deal.listing.right.right_type in (RightType.LAND_MANAGEMENT, RightType.FOREST)
+        and deal.listing.right_type in (RightType.LAND_MANAGEMENT, RightType.FOREST)
     ):
         deal.storage_offered_at = now
         deal.save(update_fields=["storage_offered_at", "updated_at"])

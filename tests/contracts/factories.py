@@ -51,7 +51,7 @@ def announced_listing(
         land_class="dry_land",
         transfer_mode="lease",
         term_start=dt.date(2027, 1, 1),
-        term_end=dt.date(2036, 12, 31),
+        term_end=dt.date(2037, 1, 1),
         permitted_use="grain",
         price_unit=price_unit,
         listing_price_fen=price_fen,
@@ -85,8 +85,7 @@ def qualify(listing, user=None) -> Registration:
 
 def end_announcement(listing, *, ago=dt.timedelta(seconds=1)):
     Listing.objects.filter(pk=listing.pk).update(announcement_ends_at=timezone.now() - ago)
-    listing.refresh_from_db()
-    return listing
+    return Listing.objects.get(pk=listing.pk)  # protected FSM field: no refresh_from_db
 
 
 def live_auction(
