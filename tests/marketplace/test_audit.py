@@ -43,6 +43,7 @@ def _tamper(event_id):
     """Edit a row behind the log's back (on PostgreSQL the trigger must be switched off first)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE marketplace_auditevent DISABLE TRIGGER USER")
         cursor.execute(
             "UPDATE marketplace_auditevent SET payload = %s WHERE id = %s",
