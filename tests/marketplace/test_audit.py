@@ -73,6 +73,9 @@ def test_postgresql_refuses_update_and_delete_on_the_audit_log(postgres_only):
         "UPDATE marketplace_auditevent SET action = 'x' WHERE id = %s",
         "DELETE FROM marketplace_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
