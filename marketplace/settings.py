@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "valuation",
     "listings",
     "contracts",
+    "contracts.documents",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",
@@ -188,6 +189,25 @@ CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["payments-reconcile-daily"] = {
     "task": "payments.reconcile_payments",
     "schedule": 24 * 60 * 60,
+}
+
+# Contracts and settlement: R-DEAL-2/3 deadline sweep (→ R-DEAL-5) and the daily rent reminders.
+CELERY_BEAT_SCHEDULE["contract-documents-deadlines"] = {
+    "task": "contract_documents.sweep_deadlines",
+    "schedule": 15 * 60,
+}
+CELERY_BEAT_SCHEDULE["contract-documents-rent-reminders"] = {
+    "task": "contract_documents.rent_reminders",
+    "schedule": 24 * 60 * 60,
+}
+# Deals: R-MODE-1 when announcement periods end; overdue auctions closed (R-BID-8), R-BID-9 windows.
+CELERY_BEAT_SCHEDULE["contracts-select-modes"] = {
+    "task": "contracts.tasks.select_modes_task",
+    "schedule": 5 * 60,
+}
+CELERY_BEAT_SCHEDULE["contracts-sweep-auctions"] = {
+    "task": "contracts.tasks.sweep_auctions_task",
+    "schedule": 30,
 }
 
 # Stripe. With no secret key the offline fake gateway answers (the default in demo and tests).

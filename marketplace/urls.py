@@ -37,6 +37,8 @@ urlpatterns = [
     path("listings/", include("listings.urls")),
     path("valuation/", include("valuation.urls")),
     path("deals/", include("contracts.urls")),
+    path("documents/", include("contracts.documents.urls")),
+    path("verify/", include("contracts.documents.verify_urls")),
 ]
 
 if settings.DEBUG:

@@ -7,7 +7,15 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-APPS = ["marketplace", "marketplace/payments", "listings", "valuation", "contracts", "cms"]
+APPS = [
+    "marketplace",
+    "marketplace/payments",
+    "listings",
+    "valuation",
+    "contracts",
+    "contracts/documents",
+    "cms",
+]
 
 
 def catalogues():

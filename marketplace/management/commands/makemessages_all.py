@@ -21,7 +21,9 @@ class Command(BaseCommand):
         for app in apps or APPS:
             folder = Path(settings.BASE_DIR) / app
             (folder / "locale").mkdir(exist_ok=True)
-            ignores = [f"--ignore={sub}/*" for sub in ("payments", "migrations", "data")]
+            ignores = [
+                f"--ignore={sub}/*" for sub in ("payments", "documents", "migrations", "data")
+            ]
             subprocess.run(
                 [
                     str(django_admin),

@@ -10,7 +10,10 @@ from django.db import transaction
 SEEDERS = [
     "marketplace.demo",
     "valuation.demo",
+    "listings.demo",
     "cms.demo",
+    "contracts.demo",
+    "contracts.documents.demo",  # after contracts.demo once that exists
 ]
 
 

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractDocumentsConfig(AppConfig):
+    """Contracts, signatures, the buyer's payment, settlement and certificates (issue 7).
+
+    A separate app label (`contract_documents`) so its migrations never collide with the
+    deals app's (`contracts`), which another engineer edits at the same time.
+    """
+
+    name = "contracts.documents"
+    label = "contract_documents"
+    verbose_name = _("Contracts and certificates")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from marketplace.models import User
+        from marketplace.navigation import register, register_panel
+
+        from . import receivers  # noqa: F401  (connects deal_awarded and payable_paid)
+        from .views import notifications_panel
+
+        staff = {User.Role.EXCHANGE_STAFF, User.Role.AUDITOR}
+        register(_("My contracts"), "contract_documents:my_contracts", {User.Role.AGRIBUSINESS})
+        register(
+            _("Contracts to sign"),
+            "contract_documents:station_signing",
+            {User.Role.STATION_OPERATOR},
+        )
+        register(_("Deal documents"), "contract_documents:staff_documents", staff)
+        register(_("Rent schedule"), "contract_documents:rent_overdue", staff)
+        register(_("Notifications"), "contract_documents:notifications", None)
+        register_panel(notifications_panel)

@@ -1,0 +1,74 @@
+"""Refusals of the contract, signing, payment and certificate services (translated, with a field)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.errors import Conflict, DomainError, Invalid, NotAllowed
+
+
+class ContractIncomplete(Conflict):
+    code = "contract_incomplete"
+    default_message = _("The contract cannot be generated: information is missing.")
+
+
+class NotAParty(NotAllowed):
+    code = "not_a_party"
+    default_message = _("You cannot sign this contract.")
+
+
+class WrongVersion(Conflict):
+    code = "contract_version_changed"
+    default_message = _(
+        "The contract was changed after you opened it: the document you signed is not the current "
+        "version. Open the current version, read it and sign again."
+    )
+
+
+class AlreadySigned(Conflict):
+    code = "already_signed"
+    default_message = _("This party has already signed the current version.")
+
+
+class WrongPassword(Invalid):
+    code = "wrong_password"
+    default_message = _("Password: it is not your login password. Enter it again.")
+    field = "password"
+
+
+class WrongCode(Invalid):
+    code = "wrong_code"
+    default_message = _("One-time code: wrong or expired. Ask for a new code and enter it.")
+    field = "code"
+
+
+class BadScan(Invalid):
+    code = "bad_scan"
+    default_message = _("Signed scan: upload a PDF, JPEG or PNG file of at most 20 MB.")
+    field = "scan"
+
+
+class NotConfirmed(Invalid):
+    code = "not_confirmed"
+    default_message = _("Tick the box to confirm that you witnessed the signature.")
+    field = "confirm"
+
+
+class DeadlinePassed(Conflict):
+    code = "deadline_passed"
+    default_message = _("The deadline has passed.")
+
+
+class WrongState(Conflict):
+    code = "wrong_state"
+
+
+class CertificateRefused(Conflict):
+    code = "certificate_refused"
+
+
+class NoRunnerUp(Conflict):
+    code = "no_runner_up"
+    default_message = _("There is no runner-up bid for this deal: relist it instead.")
+
+
+class DocumentError(DomainError):
+    code = "document_error"

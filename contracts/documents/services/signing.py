@@ -1,0 +1,263 @@
+"""Signing (R-DEAL-2): the transferee online (password + one-time code), the household on paper
+at its station (scan uploaded, witnessed by the operator). Each signature binds the SHA-256 of
+the exact PDF signed; a signature of anything but the current version is refused."""
+
+import hmac
+import secrets
+from datetime import timedelta
+from functools import partial
+from io import BytesIO
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contracts.models import Deal
+from marketplace import audit
+from marketplace.models import User
+
+from .. import conf, recipients
+from ..errors import (
+    AlreadySigned,
+    BadScan,
+    DeadlinePassed,
+    NotAParty,
+    NotConfirmed,
+    WrongCode,
+    WrongPassword,
+    WrongState,
+    WrongVersion,
+)
+from ..models import Contract, Signature, SigningCode
+from .common import lock_contract, lock_deal, sha256_hex, transition
+from .notifications import notification_send, notify_users
+
+SNIFF = [
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+]
+
+
+def _code_hash(code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), code.encode(), "sha256").hexdigest()
+
+
+def can_sign_online(contract, user) -> bool:
+    return (
+        user.is_authenticated
+        and user.role == User.Role.AGRIBUSINESS
+        and user.enterprise_id == contract.transferee_id
+    )
+
+
+def can_witness(contract, user) -> bool:
+    """The station operator of the listing's station (or of its township) witnesses."""
+    if not user.is_authenticated or user.role != User.Role.STATION_OPERATOR:
+        return False
+    listing = contract.deal.listing
+    if listing.station_id:
+        return user.station_id == listing.station_id
+    return user.station is not None and user.station.township_id == listing.township_id
+
+
+def signed_parties(contract) -> set[str]:
+    """Parties whose signature is on the contract's current version."""
+    if not contract.current_id:
+        return set()
+    return set(
+        Signature.objects.filter(contract=contract, document_id=contract.current_id).values_list(
+            "party", flat=True
+        )
+    )
+
+
+def _check_signable(contract, *, pdf_sha256, party, now):
+    if contract.state != Contract.State.READY or contract.current is None:
+        raise WrongState(_("This contract is not awaiting signatures."))
+    if contract.sign_by and now >= contract.sign_by:
+        raise DeadlinePassed(_("The time to sign (5 working days, R-DEAL-2) has passed."))
+    if (pdf_sha256 or "").strip().lower() != contract.current.sha256:
+        raise WrongVersion()
+    if party in signed_parties(contract):
+        raise AlreadySigned()
+
+
+def signing_code_send(*, contract, user) -> str:
+    """Send a 6-digit one-time code to the user's notifications (and e-mail); returns it."""
+    if not can_sign_online(contract, user):
+        raise NotAParty()
+    if contract.state != Contract.State.READY:
+        raise WrongState(_("This contract is not awaiting signatures."))
+    code = f"{secrets.randbelow(10**6):06d}"
+    now = timezone.now()
+    with transaction.atomic():
+        SigningCode.objects.filter(contract=contract, user=user, used_at__isnull=True).update(
+            used_at=now
+        )
+        SigningCode.objects.create(
+            contract=contract,
+            user=user,
+            code_hash=_code_hash(code),
+            expires_at=now + timedelta(minutes=conf.get("CODE_MINUTES")),
+        )
+        notification_send(
+            recipient=user,
+            subject=_("Signing code for contract %(number)s") % {"number": contract.number},
+            body=_("Your one-time signing code is %(code)s. It is valid for %(minutes)s minutes.")
+            % {"code": code, "minutes": conf.get("CODE_MINUTES")},
+            url=contract.get_absolute_url(),
+        )
+        audit.record(action="contract.code_sent", obj=contract, actor=user)
+    return code
+
+
+def _check_code(contract, user, code, now):
+    """Count the attempt in its own transaction, so a wrong code is remembered."""
+    with transaction.atomic():
+        row = (
+            SigningCode.objects.select_for_update()
+            .filter(contract=contract, user=user, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if row is None or row.expires_at <= now or row.attempts >= conf.get("CODE_ATTEMPTS"):
+            return None
+        row.attempts += 1
+        row.save(update_fields=["attempts"])
+        if not hmac.compare_digest(row.code_hash, _code_hash((code or "").strip())):
+            return None
+        return row
+
+
+def contract_sign_online(*, contract, user, password, code, pdf_sha256, ip=None) -> Signature:
+    """The transferee signs the current version online: password again + one-time code."""
+    now = timezone.now()
+    if not can_sign_online(contract, user):
+        raise NotAParty()
+    if not user.check_password(password or ""):
+        raise WrongPassword()
+    code_row = _check_code(contract, user, code, now)
+    if code_row is None:
+        raise WrongCode()
+    with transaction.atomic():
+        lock_deal(contract.deal_id)
+        contract = lock_contract(contract)
+        _check_signable(contract, pdf_sha256=pdf_sha256, party=Signature.Party.TRANSFEREE, now=now)
+        SigningCode.objects.filter(pk=code_row.pk).update(used_at=now)
+        signature = Signature.objects.create(
+            contract=contract,
+            document=contract.current,
+            party=Signature.Party.TRANSFEREE,
+            method=Signature.Method.ONLINE,
+            mark=Signature.Mark.ELECTRONIC,
+            signer=user,
+            signer_name=f"{contract.transferee.name}（{user}）",
+            signed_at=now,
+            ip=ip or None,
+            pdf_sha256=contract.current.sha256,
+        )
+        _after_signature(contract, signature, actor=user)
+    return signature
+
+
+def sniff_scan(upload) -> tuple[bytes, str]:
+    """(bytes, content type) of an uploaded scan: PDF, JPEG or PNG by content, ≤ 20 MB."""
+    limit = conf.get("SCAN_MAX_BYTES")
+    if upload is None or not upload.size or upload.size > limit:
+        raise BadScan()
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise BadScan()
+    kind = next((ct for magic, ct in SNIFF if data.startswith(magic)), None)
+    if kind is None:
+        raise BadScan()
+    if kind.startswith("image/"):
+        from PIL import Image
+
+        try:
+            Image.open(BytesIO(data)).verify()
+        except Exception as exc:  # any decoder error: not a real image
+            raise BadScan() from exc
+    elif b"%%EOF" not in data[-2048:]:
+        raise BadScan()
+    return data, kind
+
+
+def contract_sign_witnessed(
+    *, contract, operator, scan, mark, pdf_sha256, confirmed, ip=None
+) -> Signature:
+    """The household signed (or fingerprinted) the printout at the station; the operator uploads
+    the scan and confirms. Records that it was witnessed, and the hashes of PDF and scan."""
+    now = timezone.now()
+    if not can_witness(contract, operator):
+        raise NotAParty()
+    if mark not in (Signature.Mark.SIGNATURE, Signature.Mark.FINGERPRINT):
+        raise BadScan(_("Choose how the household signed: signature or fingerprint."), field="mark")
+    data, content_type = sniff_scan(scan)
+    if not confirmed:
+        raise NotConfirmed()
+    with transaction.atomic():
+        lock_deal(contract.deal_id)
+        contract = lock_contract(contract)
+        _check_signable(contract, pdf_sha256=pdf_sha256, party=Signature.Party.TRANSFEROR, now=now)
+        transferor = contract.deal.listing.transferor
+        ext = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[content_type]
+        signature = Signature(
+            contract=contract,
+            document=contract.current,
+            party=Signature.Party.TRANSFEROR,
+            method=Signature.Method.WITNESSED,
+            mark=mark,
+            signer=operator,
+            signer_name=str(transferor),
+            witnessed_by=operator,
+            signed_at=now,
+            ip=ip or None,
+            pdf_sha256=contract.current.sha256,
+            scan_sha256=sha256_hex(data),
+            scan_content_type=content_type,
+        )
+        signature.scan.save(f"{contract.number}-transferor.{ext}", ContentFile(data), save=False)
+        signature.save()
+        _after_signature(contract, signature, actor=operator)
+    return signature
+
+
+def _after_signature(contract, signature, *, actor):
+    audit.record(
+        action="contract.signed",
+        obj=contract,
+        actor=actor,
+        payload={
+            "party": signature.party,
+            "method": signature.method,
+            "mark": signature.mark,
+            "pdf_sha256": signature.pdf_sha256,
+            "scan_sha256": signature.scan_sha256,
+            "ip": signature.ip,
+            "rule": "R-DEAL-2",
+        },
+    )
+    if signed_parties(contract) != {Signature.Party.TRANSFEROR, Signature.Party.TRANSFEREE}:
+        return
+    from ..tasks import render_signed_contract_task
+    from .payment import payment_start
+
+    now = timezone.now()
+    contract.state = Contract.State.SIGNED
+    contract.signed_at = now
+    contract.save(update_fields=["state", "signed_at"])
+    deal = Deal.objects.select_for_update().get(pk=contract.deal_id)
+    transition(deal, "start_payment", actor=actor, at=now, payload={"rule": "R-DEAL-3"})
+    audit.record(action="contract.fully_signed", obj=contract, actor=actor)
+    payment_start(deal=deal, contract=contract, now=now)
+    transaction.on_commit(partial(render_signed_contract_task.delay, contract.pk))
+    notify_users(
+        recipients.station_operators(deal),
+        subject=_("Contract %(number)s is signed by both parties") % {"number": contract.number},
+        body=_("The transferee now pays through the exchange; the household is paid after that."),
+        url=contract.get_absolute_url(),
+    )

@@ -1,0 +1,422 @@
+"""Screens of contracts and settlement: the agribusiness's contract and payment pages, the
+station's household-signing page, the staff deal documents console and the public
+verification page. Views validate, call one service or selector, and render."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contracts.models import Deal
+from marketplace.errors import DomainError
+from marketplace.models import User, mask_name
+
+from . import conf, selectors, services
+from .facts import contract_facts, missing_labels
+from .models import CertificateBatch, Contract, DealDocument, Signature
+from .services.defaults import open_default
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def staff_reader(view):
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not selectors.is_staff_reader(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def staff_writer(view):
+    @wraps(view)
+    @login_required
+    @require_POST
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_exchange_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def selectors_signed(contract):
+    return {
+        s.party: s
+        for s in contract.signatures.filter(document_id=contract.current_id).select_related(
+            "witnessed_by", "signer"
+        )
+    }
+
+
+# ---------------------------------------------------------------- documents
+
+
+@login_required
+def document_download(request, pk):
+    doc = selectors.document_get_for_user(pk=pk, user=request.user)
+    inline = request.GET.get("inline") == "1"
+    return FileResponse(
+        doc.file.open("rb"),
+        as_attachment=not inline,
+        filename=f"{doc.deal.number}-{doc.kind}-v{doc.version}.pdf",
+        content_type="application/pdf",
+    )
+
+
+# ---------------------------------------------------------------- agribusiness
+
+
+@login_required
+def my_contracts(request):
+    if request.user.role != User.Role.AGRIBUSINESS:
+        raise PermissionDenied
+    return render(
+        request,
+        "contract_documents/my_contracts.html",
+        {"contracts": selectors.contracts_for_enterprise(request.user)},
+    )
+
+
+@login_required
+def contract_page(request, number, *, error=None, field=None, shown_code=None):
+    contract = selectors.contract_get_for_transferee(number=number, user=request.user)
+    signed = selectors_signed(contract)
+    return render(
+        request,
+        "contract_documents/contract.html",
+        {
+            "contract": contract,
+            "deal": contract.deal,
+            "signed": signed,
+            "can_sign": services.can_sign_online(contract, request.user)
+            and contract.state == Contract.State.READY
+            and Signature.Party.TRANSFEREE not in signed,
+            "missing": missing_labels(contract.missing),
+            "error": error,
+            "error_field": field,
+            "shown_code": shown_code,
+            "settlement": getattr(contract, "settlement", None),
+        },
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def contract_send_code(request, number):
+    contract = selectors.contract_get_for_transferee(number=number, user=request.user)
+    try:
+        code = services.signing_code_send(contract=contract, user=request.user)
+    except DomainError as exc:
+        return contract_page(request, number, error=exc.message, field=exc.field)
+    messages.success(request, _("A one-time code was sent to your notifications and e-mail."))
+    if conf.get("SHOW_SIGNING_CODE"):
+        return contract_page(request, number, shown_code=code)
+    return redirect(contract)
+
+
+@login_required
+@require_POST
+def contract_sign(request, number):
+    contract = selectors.contract_get_for_transferee(number=number, user=request.user)
+    try:
+        services.contract_sign_online(
+            contract=contract,
+            user=request.user,
+            password=request.POST.get("password", ""),
+            code=request.POST.get("code", ""),
+            pdf_sha256=request.POST.get("pdf_sha256", ""),
+            ip=client_ip(request),
+        )
+    except DomainError as exc:
+        return contract_page(request, number, error=exc.message, field=exc.field)
+    messages.success(request, _("You have signed the contract."))
+    return redirect(contract)
+
+
+@login_required
+def payment_page(request, number):
+    deal, settlement = selectors.deal_for_payer(number=number, user=request.user)
+    return render(
+        request,
+        "contract_documents/payment.html",
+        {
+            "deal": deal,
+            "settlement": settlement,
+            "schedule": selectors.rent_schedule_for(deal),
+        },
+    )
+
+
+# ---------------------------------------------------------------- station
+
+
+@login_required
+def station_signing(request):
+    if request.user.role != User.Role.STATION_OPERATOR:
+        raise PermissionDenied
+    rows = []
+    for contract in selectors.contracts_for_station(request.user):
+        rows.append({"contract": contract, "signed": selectors_signed(contract)})
+    return render(request, "contract_documents/station_list.html", {"rows": rows})
+
+
+@login_required
+def station_contract(request, number):
+    contract = selectors.contract_get_for_station(number=number, user=request.user)
+    error = field = None
+    if request.method == "POST":
+        try:
+            services.contract_sign_witnessed(
+                contract=contract,
+                operator=request.user,
+                scan=request.FILES.get("scan"),
+                mark=request.POST.get("mark", ""),
+                pdf_sha256=request.POST.get("pdf_sha256", ""),
+                confirmed=request.POST.get("confirm") == "1",
+                ip=client_ip(request),
+            )
+        except DomainError as exc:
+            error, field = exc.message, exc.field
+        else:
+            messages.success(request, _("The household's signature is recorded."))
+            return redirect("contract_documents:station_contract", number=number)
+    signed = selectors_signed(contract)
+    return render(
+        request,
+        "contract_documents/station_contract.html",
+        {
+            "contract": contract,
+            "deal": contract.deal,
+            "household": contract.deal.listing.transferor,
+            "signed": signed,
+            "can_sign": contract.state == Contract.State.READY
+            and Signature.Party.TRANSFEROR not in signed
+            and services.can_witness(contract, request.user),
+            "error": error,
+            "error_field": field,
+            "marks": [Signature.Mark.SIGNATURE, Signature.Mark.FINGERPRINT],
+        },
+        status=422 if error else 200,
+    )
+
+
+# ---------------------------------------------------------------- staff
+
+
+@staff_reader
+def staff_documents(request):
+    state = request.GET.get("state") or None
+    if state and state not in Deal.State.values:
+        state = None
+    return render(
+        request,
+        "contract_documents/staff_documents.html",
+        {
+            "deals": selectors.deals_for_staff(request.user, state=state)[:200],
+            "ready": services.deals_ready_for_certificate(request.user)[:200],
+            "state": state,
+            "states": selectors.STAFF_STATES,
+            "batch": CertificateBatch.objects.filter(created_by=request.user).first(),
+        },
+    )
+
+
+@staff_reader
+def staff_deal(request, number):
+    deal = selectors.deal_get_for_staff(number=number, user=request.user)
+    contract = deal.contracts.exclude(state=Contract.State.VOID).first()
+    facts_missing = []
+    if contract is not None and contract.state == Contract.State.INCOMPLETE:
+        facts_missing = missing_labels(contract.missing)
+    default = open_default(deal)
+    runner = services.runner_up_for(deal) if default else None
+    return render(
+        request,
+        "contract_documents/staff_deal.html",
+        {
+            "deal": deal,
+            "contract": contract,
+            "contracts": deal.contracts.select_related("current", "final").order_by("created_at"),
+            "signed": selectors_signed(contract) if contract else {},
+            "missing": facts_missing,
+            "documents": DealDocument.objects.filter(deal=deal).order_by("kind", "version"),
+            "settlement": deal.settlements.select_related("payable", "payout").first(),
+            "schedule": selectors.rent_schedule_for(deal),
+            "certificate": getattr(deal, "certificate", None),
+            "refusal": services.certificate_refusal(deal)
+            if deal.state == Deal.State.SETTLED
+            else None,
+            "defaults": deal.defaults.all(),
+            "open_default": default,
+            "runner_up": runner,
+        },
+    )
+
+
+def _staff_action(request, number, action, ok_message):
+    deal = selectors.deal_get_for_staff(number=number, user=request.user)
+    try:
+        action(deal)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, ok_message)
+    return redirect("contract_documents:staff_deal", number=number)
+
+
+@staff_writer
+def staff_regenerate(request, number):
+    def action(deal):
+        contract = services.contract_generate(deal_id=deal.pk, actor=request.user, new_version=True)
+        if contract is None or contract.state == Contract.State.INCOMPLETE:
+            raise DomainError(_("The contract still cannot be generated: see what is missing."))
+
+    return _staff_action(request, number, action, _("A new contract version was generated."))
+
+
+@staff_writer
+def staff_issue(request, number):
+    return _staff_action(
+        request,
+        number,
+        lambda deal: services.certificate_issue(deal=deal, actor=request.user),
+        _("The certificate is issued; its PDF is being produced."),
+    )
+
+
+@staff_writer
+def staff_runner_up(request, number):
+    return _staff_action(
+        request,
+        number,
+        lambda deal: services.deal_award_runner_up(deal=deal, actor=request.user),
+        _("Awarded to the runner-up at its last bid; a new contract is generated."),
+    )
+
+
+@staff_writer
+def staff_relist(request, number):
+    from contracts.services import parse_amount_fen
+
+    def action(deal):
+        price = parse_amount_fen(request.POST.get("listing_price_yuan", ""))
+        services.deal_relist_after_default(deal=deal, listing_price_fen=price, actor=request.user)
+
+    return _staff_action(request, number, action, _("The listing was relisted."))
+
+
+@staff_writer
+def staff_batch(request):
+    try:
+        batch = services.certificate_batch_start(
+            deal_ids=request.POST.getlist("deals"), actor=request.user
+        )
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", _("Select at least one deal.")))
+        return redirect("contract_documents:staff_documents")
+    return redirect(reverse("contract_documents:staff_documents") + f"?batch={batch.pk}")
+
+
+@staff_reader
+def batch_progress(request, pk):
+    batch = CertificateBatch.objects.filter(pk=pk, created_by=request.user).first()
+    if batch is None:
+        raise Http404
+    return JsonResponse(
+        {
+            "total": batch.total,
+            "done": batch.done,
+            "failed": batch.failed,
+            "percent": batch.percent,
+            "finished": batch.finished_at is not None,
+            "errors": batch.errors,
+        }
+    )
+
+
+@staff_reader
+def rent_overdue(request):
+    return render(
+        request,
+        "contract_documents/rent_overdue.html",
+        {"rows": services.rent_overdue()},
+    )
+
+
+# ---------------------------------------------------------------- notifications
+
+
+@login_required
+def notifications(request):
+    rows = list(selectors.notifications_for(request.user))
+    services.notifications_mark_read(user=request.user)
+    return render(request, "contract_documents/notifications.html", {"rows": rows})
+
+
+def notifications_panel(request):
+    if not request.user.is_authenticated:
+        return None
+    count = selectors.unread_count(request.user)
+    if not count:
+        return None
+    return {"template": "contract_documents/panel_notifications.html", "unread": count}
+
+
+# ---------------------------------------------------------------- public verification
+
+
+def verify_index(request):
+    number = (request.GET.get("number") or "").strip().upper()
+    if number:
+        return redirect("verify", number=number)
+    return render(request, "contract_documents/verify_index.html")
+
+
+def verify(request, number):
+    """Public: the certificate's key facts (no ID numbers, household names masked), its
+    SHA-256, and an upload to check a PDF is the genuine one."""
+    certificate = selectors.certificate_public(number=number)
+    deal = certificate.deal
+    result = error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or upload.size > conf.get("SCAN_MAX_BYTES"):
+            error = _("Choose the PDF file to check (at most 20 MB).")
+        else:
+            match = services.document_verify(certificate=certificate, data=upload.read())
+            result = {"genuine": match is not None, "document": match}
+    listing = deal.listing
+    transferor = listing.transferor
+    transferor_name = (
+        mask_name(transferor.name) if listing.transferor_household_id else str(transferor)
+    )
+    facts = contract_facts(deal, registration=certificate.contract.registration, number="")
+    return render(
+        request,
+        "contract_documents/verify.html",
+        {
+            "certificate": certificate,
+            "deal": deal,
+            "listing": listing,
+            "transferor_name": transferor_name,
+            "transferee_name": deal.transferee.name
+            if not deal.transferee.is_natural_person
+            else mask_name(deal.transferee.name),
+            "facts": facts,
+            "result": result,
+            "error": error,
+        },
+        status=422 if error else 200,
+    )
