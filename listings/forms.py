@@ -94,7 +94,9 @@ class TermsForm(forms.Form):
     deposit_yuan = _yuan_field(
         _("Deposit (yuan)"),
         required=False,
-        help_text=_("Leave empty for the default: 30 % of one year's rent, at least 1,000 yuan."),
+        help_text=_(
+            "Leave empty for the default: 30 percent of one year's rent, at least 1,000 yuan."
+        ),
     )
     payment_schedule = forms.ChoiceField(
         label=_("Payment schedule"),
