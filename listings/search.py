@@ -7,7 +7,7 @@ Other apps add values of the `state` filter without listings importing them:
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.choices import LandClass, RightType
@@ -33,7 +33,7 @@ def state_choices() -> list[tuple[str, str]]:
 
 
 ORDERINGS = {
-    "newest": (F("published_at").desc(nulls_last=True), "-id"),
+    "newest": ("-published_at", "-id"),
     "price_per_mu": ("price_per_mu_fen", "id"),
     "-price_per_mu": ("-price_per_mu_fen", "-id"),
     "area": ("area_mu", "id"),
