@@ -9,8 +9,9 @@ What it does, in its own PostgreSQL database (`--db`, created and migrated on fi
    schedules its close with the real Celery task on Redis (`--broker`);
 2. starts gunicorn (gthread) on a loopback port and a Celery worker;
 3. drives `POST /api/v1/listings/{id}/bids/` with N concurrent clients for `--duration` seconds:
-   each bids the next valid amount it knows (sometimes one increment more) and, when refused as
-   too low or leading, reads `GET .../auction/` (conditional, ETag) to learn the price;
+   each paces itself at `--rate` attempts per second (a person or a bidding system, not a flood),
+   bids the next valid amount it knows (sometimes one increment more; refusals carry
+   `next_min_yuan`) and polls `GET .../auction/` once a second with If-None-Match like the room;
 4. waits for the close, checks the invariants (contracts.invariants) and prints attempts/s,
    accepted bids/s, p50/p99 latency of bid attempts, refusals by code, 5xx count and close delay.
 """
@@ -42,6 +43,7 @@ def parse_args():
     p.add_argument("--workers", type=int, default=4)
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--rate", type=float, default=10.0, help="bid attempts per second per client")
     p.add_argument("--window", type=float, default=3.0, help="soft-close window W in seconds")
     p.add_argument("--db", default="bench_bidding")
     p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
@@ -294,13 +296,37 @@ class Results:
         self.reads = 0
 
 
-def client(port, token, listing_id, end, results, seed):
+def client(port, token, listing_id, end, results, seed, rate):
+    """One bidder: `rate` bid attempts per second (paced), and the room's poll once a second."""
     rng = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
     next_min, increment, etag, n = 50_000, 100, None, 0
     latencies, codes, accepted, errors, attempts, reads = [], Counter(), [], 0, 0, 0
-    while time.perf_counter() < end:
+    period = 1.0 / rate
+    tick = time.perf_counter() + rng.random() * period
+    next_poll = time.perf_counter() + rng.random()
+    while True:
+        now = time.perf_counter()
+        if now >= end:
+            break
+        if now < tick:
+            time.sleep(tick - now)
+        tick += period
+        if time.perf_counter() >= next_poll:  # the room's conditional poll
+            next_poll += 1.0
+            poll_headers = dict(headers)
+            if etag:
+                poll_headers["If-None-Match"] = etag
+            conn.request("GET", f"/api/v1/listings/{listing_id}/auction/", headers=poll_headers)
+            state = conn.getresponse()
+            payload = state.read()
+            reads += 1
+            if state.status >= 500:
+                errors += 1
+            elif state.status == 200:
+                etag = state.getheader("ETag")
+                next_min = int(round(float(json.loads(payload)["next_min_yuan"]) * 100))
         n += 1
         amount = next_min + increment * rng.choice((0, 0, 0, 1))
         body = json.dumps({"amount_yuan": f"{amount / 100:.2f}", "idempotency_key": f"k{n}"})
@@ -322,20 +348,8 @@ def client(port, token, listing_id, end, results, seed):
         codes[answer.get("code", str(response.status))] += 1
         if answer.get("code") == "auction_closed":
             break
-        # learn the price (conditional read), as the room does
-        read_headers = dict(headers)
-        if etag:
-            read_headers["If-None-Match"] = etag
-        conn.request("GET", f"/api/v1/listings/{listing_id}/auction/", headers=read_headers)
-        state = conn.getresponse()
-        payload = state.read()
-        reads += 1
-        if state.status == 200:
-            etag = state.getheader("ETag")
-            snapshot = json.loads(payload)
-            next_min = int(round(float(snapshot["next_min_yuan"]) * 100))
-            if snapshot["leading_bidder_number"] == snapshot["my_bidder_number"]:
-                time.sleep(0.05)
+        if answer.get("next_min_yuan"):
+            next_min = int(round(float(answer["next_min_yuan"]) * 100))
     with results.lock:
         results.latencies += latencies
         results.codes.update(codes)
@@ -350,7 +364,7 @@ def drive(args, listing_id, tokens) -> tuple[Results, float]:
     start = time.perf_counter()
     end = start + args.duration
     threads = [
-        threading.Thread(target=client, args=(args.port, t, listing_id, end, results, i))
+        threading.Thread(target=client, args=(args.port, t, listing_id, end, results, i, args.rate))
         for i, t in enumerate(tokens)
     ]
     for t in threads:

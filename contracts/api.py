@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from listings.models import Listing
-from marketplace.errors import Invalid
+from marketplace.errors import DomainError, Invalid
 
 from . import selectors, services
 from .models import Auction
@@ -185,12 +185,26 @@ class BidsView(APIView):
             _listing(listing_id)
         body = _body(request)
         registration = services.registration_for_bidding(listing_id=listing_id, user=request.user)
-        bid, created = services.bid_place(
-            registration=registration,
-            amount=body.get("amount_yuan"),
-            idempotency_key=body.get("idempotency_key"),
-            actor=request.user,
-        )
+        try:
+            bid, created = services.bid_place(
+                registration=registration,
+                amount=body.get("amount_yuan"),
+                idempotency_key=body.get("idempotency_key"),
+                actor=request.user,
+            )
+        except DomainError as exc:
+            next_min = getattr(exc, "next_min_fen", None)
+            if next_min is None:
+                raise
+            # {code, detail} plus the next valid amount, so clients need no extra read.
+            return Response(
+                {
+                    "code": exc.code,
+                    "detail": str(exc.message),
+                    "next_min_yuan": selectors.yuan(next_min),
+                },
+                status=exc.http_status,
+            )
         return Response(
             {
                 "id": bid.pk,

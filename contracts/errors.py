@@ -44,7 +44,7 @@ class InvalidAmount(Invalid):
 
 class InvalidKey(Invalid):
     code = "invalid_idempotency_key"
-    default_message = _("idempotency_key: 1 to 64 letters, digits, '-' or '_'.")
+    default_message = _("idempotency_key: 1 to 64 letters, digits, '-', '_', '.' or ':'.")
     field = "idempotency_key"
 
 

@@ -36,7 +36,7 @@ from ..models import Auction, Bid, Deal, Registration
 from .common import lock_deal, send_on_commit
 from .deals import deal_award, deal_fail
 
-KEY_RE = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+KEY_RE = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
 MAX_FEN = 10**14  # a trillion yuan: anything above is a typing error
 
 
@@ -67,17 +67,26 @@ def check_key(key) -> str:
 def check_grid(auction, amount_fen):
     """R-BID-2: the start price plus a whole multiple of the increment, and ≥ the next minimum."""
     if amount_fen < auction.start_price_fen:
-        raise BidTooLow(_next_min_message(auction))
+        raise _with_next_min(BidTooLow(_next_min_message(auction)), auction)
     if (amount_fen - auction.start_price_fen) % auction.increment_fen:
-        raise NotOnIncrement(
-            _("A bid must be the start price %(start)s plus a multiple of %(inc)s yuan.")
-            % {
-                "start": fen_to_yuan(auction.start_price_fen),
-                "inc": fen_to_yuan(auction.increment_fen),
-            }
+        raise _with_next_min(
+            NotOnIncrement(
+                _("A bid must be the start price %(start)s plus a multiple of %(inc)s yuan.")
+                % {
+                    "start": fen_to_yuan(auction.start_price_fen),
+                    "inc": fen_to_yuan(auction.increment_fen),
+                }
+            ),
+            auction,
         )
     if amount_fen < auction.next_min_fen():
-        raise BidTooLow(_next_min_message(auction))
+        raise _with_next_min(BidTooLow(_next_min_message(auction)), auction)
+
+
+def _with_next_min(error, auction):
+    """Refusals carry the next valid amount, so a client can bid again without a read."""
+    error.next_min_fen = auction.next_min_fen()
+    return error
 
 
 def _next_min_message(auction):
@@ -154,7 +163,7 @@ def _bid_write(auction_pk, registration, amount_fen, key, actor) -> Bid:
             conf.get("ALREADY_LEADING_REFUSED")
             and auction.leading_registration_id == registration.pk
         ):
-            raise AlreadyLeading()
+            raise _with_next_min(AlreadyLeading(), auction)
         sequence = auction.bid_count + 1
         bid = Bid.objects.create(
             auction=auction,
