@@ -62,7 +62,7 @@ def awarded_deal(
     )
     if transfer_mode != listing.transfer_mode:
         Listing.objects.filter(pk=listing.pk).update(transfer_mode=transfer_mode)
-        listing.refresh_from_db()
+        listing = Listing.objects.get(pk=listing.pk)
     if geometry:
         for n, parcel in enumerate(listing.parcels.all()):
             parcel.geometry = square(lon=f"{109.95 + 0.0006 * n}")
