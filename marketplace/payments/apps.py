@@ -8,7 +8,9 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments and ledger")
 
     def ready(self):
-        from marketplace.navigation import register
+        from marketplace.navigation import register, register_panel
+
+        from .panels import payments_due_panel
 
         register(_("My payments"), "payments:my_payments", {"agribusiness"})
         books = {"exchange_staff", "auditor"}
@@ -16,3 +18,4 @@ class PaymentsConfig(AppConfig):
         register(_("Ledger"), "payments:ledger", books)
         register(_("Payouts"), "payments:payouts", books)
         register(_("Reconciliation"), "payments:reconciliation", books)
+        register_panel(payments_due_panel)

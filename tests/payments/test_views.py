@@ -98,3 +98,10 @@ def test_the_payout_file_downloads_as_xlsx(client, staff_user):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response.content[:2] == b"PK"
+
+
+def test_the_dashboard_lists_what_the_payer_still_has_to_pay(client, payer, make_payable):
+    payable = make_payable()
+    client.force_login(payer)
+    page = client.get("/console/").text
+    assert "payments-due" in page and payable.checkout_url in page
