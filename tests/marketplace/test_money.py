@@ -11,7 +11,14 @@ from marketplace import money
 
 @pytest.mark.parametrize(
     ("yuan", "fen"),
-    [("0.005", 1), ("0.004", 0), ("12345.675", 1234568), ("-1.005", -101), (7, 700), ("1,000", 100000)],
+    [
+        ("0.005", 1),
+        ("0.004", 0),
+        ("12345.675", 1234568),
+        ("-1.005", -101),
+        (7, 700),
+        ("1,000", 100000),
+    ],
 )
 def test_yuan_to_fen_rounds_half_up(yuan, fen):
     assert money.yuan_to_fen(yuan) == fen

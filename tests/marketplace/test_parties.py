@@ -63,7 +63,9 @@ def test_county_staff_see_their_county_and_prefecture_staff_see_all():
     guzhang = factories.HouseholdFactory()
     other_county = factories.CountyFactory(code="433130", name="龙山县")
     longshan = factories.HouseholdFactory(village__township__county=other_county)
-    county_staff = factories.UserFactory(role="exchange_staff", county=guzhang.village.township.county)
+    county_staff = factories.UserFactory(
+        role="exchange_staff", county=guzhang.village.township.county
+    )
     prefecture_staff = factories.UserFactory(role="exchange_staff")
     assert list(household_list_for_user(county_staff)) == [guzhang]
     assert set(household_list_for_user(prefecture_staff)) == {guzhang, longshan}
