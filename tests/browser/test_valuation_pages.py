@@ -89,6 +89,6 @@ def test_r_val_4_the_public_statistics_page_per_county(page):
     assert page.locator("svg.bar-chart").first.is_visible()
     # when they switch to the other county
     page.select_option("#county-select", other.code)
-    page.get_by_role("button", name="显示").click()
+    page.get_by_role("button", name="查看").click()
     # then it has no deals yet
     assert page.get_by_text("近 24 个月暂无成交记录。").is_visible()
