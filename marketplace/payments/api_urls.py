@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("payments/payables/", api.MyPayableList.as_view(), name="api-my-payables"),
+]

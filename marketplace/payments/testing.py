@@ -15,8 +15,13 @@ def simulate_payment_succeeded(payable) -> Payable:
     """Complete the fake intent and deliver a signed `payment_intent.succeeded` through the handler."""
     from .services import payable_ensure_intent
 
-    payable = payable_ensure_intent(payable=payable)
-    intent = get_gateway().complete_intent(payable.payment_intent_id)
+    payable = payable_ensure_intent(payable=Payable.objects.get(pk=payable.pk))
+    if payable.state not in (Payable.State.PENDING, Payable.State.FAILED):
+        return payable  # already settled: calling twice (a re-run seed) changes nothing
+    gateway = get_gateway()
+    intent = gateway.retrieve_intent(payable.payment_intent_id)
+    if intent.status != "succeeded":
+        intent = gateway.complete_intent(payable.payment_intent_id)
     status, outcome = webhooks.deliver_to_self("payment_intent.succeeded", intent.raw)
     if status != 200:
         raise AssertionError(f"webhook refused: {status} {outcome}")

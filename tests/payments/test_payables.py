@@ -7,6 +7,7 @@ from marketplace.payments import services
 from marketplace.payments.errors import InvalidAmount
 from marketplace.payments.gateway import get_gateway
 from marketplace.payments.models import FakeStripeObject, Payable
+from marketplace.payments.testing import simulate_payment_succeeded
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,14 @@ def test_cancelling_an_unpaid_payable_cancels_the_intent(make_payable):
     payable = services.payable_cancel(payable=make_payable())
     assert payable.state == Payable.State.CANCELLED
     assert get_gateway().retrieve_intent(payable.payment_intent_id).status == "canceled"
+
+
+def test_simulating_a_payment_twice_changes_nothing_the_second_time(make_payable):
+    # the demo seed may run again: the helper is idempotent
+    payable = make_payable()
+    simulate_payment_succeeded(payable)
+    again = simulate_payment_succeeded(payable)
+    assert again.state == Payable.State.PAID
+    from marketplace.payments import ledger
+
+    assert ledger.balance("clearing") == payable.amount_fen

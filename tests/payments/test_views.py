@@ -105,3 +105,17 @@ def test_the_dashboard_lists_what_the_payer_still_has_to_pay(client, payer, make
     client.force_login(payer)
     page = client.get("/console/").text
     assert "payments-due" in page and payable.checkout_url in page
+
+
+def test_the_api_lists_only_the_callers_payables_with_yuan_strings(client, payer, make_payable):
+    mine = make_payable(amount_fen=123_456)
+    other = factories.AgribusinessUserFactory()
+    client.force_login(other)
+    assert client.get("/api/v1/payments/payables/").json()["count"] == 0
+    client.force_login(payer)
+    body = client.get("/api/v1/payments/payables/").json()
+    assert body["count"] == 1
+    row = body["results"][0]
+    assert row["id"] == mine.pk and row["amount_yuan"] == "1234.56" and row["state"] == "pending"
+    client.logout()
+    assert client.get("/api/v1/payments/payables/").status_code in (401, 403)
