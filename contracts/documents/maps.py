@@ -41,7 +41,7 @@ def parcel_map_svg(parcels, *, width=480, height=300, pad=16) -> str:
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" class="parcel-map">',
+        f'viewBox="0 0 {width} {height}" class="parcel-map" font-family="Noto Sans CJK SC">',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f4f7f2" stroke="#999"/>',
     ]
     for n, rings in shapes:
