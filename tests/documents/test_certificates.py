@@ -124,3 +124,12 @@ def test_the_signed_contract_also_verifies_and_a_foreign_pdf_does_not(
     final = settled.contract.final
     assert services.document_verify(certificate=certificate, data=pdf_bytes(final)) == final
     assert services.document_verify(certificate=certificate, data=b"%PDF-1.4 other") is None
+
+
+def test_render_document_says_when_there_is_nothing_to_render(settled):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="valuation report"):
+        call_command("render_document", "valuation", settled.deal.number, "--out", "/dev/null")
+    with pytest.raises(CommandError, match="No certificate"):
+        call_command("render_document", "certificate", settled.deal.number, "--out", "/dev/null")

@@ -123,3 +123,15 @@ def test_someone_else_cannot_sign_for_the_transferee(awarded):
     other = kernel.AgribusinessUserFactory()
     with pytest.raises(NotAParty):
         services.signing_code_send(contract=awarded.contract, user=other)
+
+
+def test_the_one_time_code_is_also_e_mailed(
+    awarded, django_capture_on_commit_callbacks, mailoutbox
+):
+    # given the transferee's user has an e-mail address (the factory gives one)
+    # when it asks for a code
+    with django_capture_on_commit_callbacks(execute=True):
+        code = services.signing_code_send(contract=awarded.contract, user=awarded.buyer)
+    # then the code is e-mailed through Django's mail backend
+    assert len(mailoutbox) == 1 and code in mailoutbox[0].body
+    assert mailoutbox[0].to == [awarded.buyer.email]
