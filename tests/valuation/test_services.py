@@ -428,3 +428,19 @@ def test_demo_seed_marks_its_rows_as_demo_and_is_idempotent(db):
         county=factories.CountyFactory(code="433126"), land_class="forest_land"
     )
     assert guzhang == Decimal("30.00")
+
+
+def test_r_val_3_the_database_refuses_to_change_a_locked_report(
+    postgres_only, county, tables, valuer
+):
+    # given a locked report
+    from django.db import DatabaseError, transaction
+
+    report = services.valuation_report_lock(report=_create(valuer, county))
+    # when something bypasses the model (a queryset update), then PostgreSQL refuses
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ValuationReport.objects.filter(pk=report.pk).update(value_fen=1)
+    # but the PDF may still be attached once
+    services.valuation_report_attach_pdf(report_id=report.pk)
+    report.refresh_from_db()
+    assert report.value_fen == 3_860_867 and report.pdf_sha256
