@@ -67,21 +67,47 @@ def ledger_transactions_for_account(key):
     )
 
 
+def _subjects_under(model, *, content_type, object_id):
+    """(content type id, ids) of `model`'s subjects that point at the object by a foreign key.
+
+    So the ledger of a deal also shows its registrations' deposits, without importing contracts.
+    """
+    target = content_type.model_class()
+    found = [(content_type.pk, [str(object_id)])]
+    for ct_id in (
+        model.objects.exclude(content_type=None).values_list("content_type", flat=True).distinct()
+    ):
+        subject_model = ContentType.objects.get_for_id(ct_id).model_class()
+        if subject_model is None:
+            continue
+        for field in subject_model._meta.concrete_fields:
+            if field.many_to_one and field.related_model is target:
+                ids = subject_model._default_manager.filter(**{field.name: object_id})
+                found.append((ct_id, [str(pk) for pk in ids.values_list("pk", flat=True)]))
+    return found
+
+
+def _owned(model, *, content_type, object_id):
+    condition = Q(pk__in=[])
+    for ct_id, ids in _subjects_under(model, content_type=content_type, object_id=object_id):
+        condition |= Q(content_type_id=ct_id, object_id__in=ids)
+    return [str(pk) for pk in model.objects.filter(condition).values_list("pk", flat=True)]
+
+
 def ledger_transactions_for_subject(*, content_type, object_id):
-    """Movements of a business object (e.g. a deal): its own, its payables' and its payouts'."""
-    payables = Payable.objects.filter(content_type=content_type, object_id=object_id)
-    payouts = Payout.objects.filter(content_type=content_type, object_id=object_id)
+    """Movements of a business object (e.g. a deal): its own, and those of the payables and
+    payouts whose subject is it or points at it (a deal's registrations' deposits)."""
     payable_ct = ContentType.objects.get_for_model(Payable)
     payout_ct = ContentType.objects.get_for_model(Payout)
     condition = (
-        Q(content_type=content_type, object_id=object_id)
+        Q(content_type=content_type, object_id=str(object_id))
         | Q(
             content_type=payable_ct,
-            object_id__in=[str(pk) for pk in payables.values_list("pk", flat=True)],
+            object_id__in=_owned(Payable, content_type=content_type, object_id=object_id),
         )
         | Q(
             content_type=payout_ct,
-            object_id__in=[str(pk) for pk in payouts.values_list("pk", flat=True)],
+            object_id__in=_owned(Payout, content_type=content_type, object_id=object_id),
         )
     )
     return (

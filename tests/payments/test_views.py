@@ -119,3 +119,16 @@ def test_the_api_lists_only_the_callers_payables_with_yuan_strings(client, payer
     assert row["id"] == mine.pk and row["amount_yuan"] == "1234.56" and row["state"] == "pending"
     client.logout()
     assert client.get("/api/v1/payments/payables/").status_code in (401, 403)
+
+
+def test_the_ledger_of_an_object_includes_payables_of_objects_pointing_at_it(
+    client, staff_user, paid_deposit
+):
+    # given a deposit whose subject (a household) points at its village, as a registration
+    # points at its deal
+    village = paid_deposit.subject.village
+    client.force_login(staff_user)
+    # when staff open the ledger of the village
+    response = client.get(f"/payments/ledger/subject/marketplace/village/{village.pk}/")
+    # then the deposit's movement is there
+    assert len(response.context["transactions"]) == 1
