@@ -62,7 +62,7 @@ def environment(args) -> dict:
         SECURE_SSL_REDIRECT="0",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         CELERY_BROKER_URL=args.broker,
-        LOG_LEVEL="WARNING",
+        LOG_LEVEL="ERROR",  # django.request logs every 4xx refusal at WARNING
         AXES_ENABLED="0",
         CONN_MAX_AGE="600",
     )
@@ -234,6 +234,8 @@ def start_servers(args, env):
             "warning",
             "--backlog",
             "2048",
+            "--keep-alive",
+            "75",
         ],
         cwd=ROOT,
         env=env,
@@ -294,6 +296,7 @@ class Results:
         self.server_errors = 0
         self.attempts = 0
         self.reads = 0
+        self.conn_errors = 0
 
 
 def client(port, token, listing_id, end, results, seed, rate):
@@ -303,6 +306,7 @@ def client(port, token, listing_id, end, results, seed, rate):
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
     next_min, increment, etag, n = 50_000, 100, None, 0
     latencies, codes, accepted, errors, attempts, reads = [], Counter(), [], 0, 0, 0
+    conn_errors = 0
     period = 1.0 / rate
     tick = time.perf_counter() + rng.random() * period
     next_poll = time.perf_counter() + rng.random()
@@ -318,9 +322,14 @@ def client(port, token, listing_id, end, results, seed, rate):
             poll_headers = dict(headers)
             if etag:
                 poll_headers["If-None-Match"] = etag
-            conn.request("GET", f"/api/v1/listings/{listing_id}/auction/", headers=poll_headers)
-            state = conn.getresponse()
-            payload = state.read()
+            try:
+                conn.request("GET", f"/api/v1/listings/{listing_id}/auction/", headers=poll_headers)
+                state = conn.getresponse()
+                payload = state.read()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn_errors += 1
+                continue
             reads += 1
             if state.status >= 500:
                 errors += 1
@@ -331,9 +340,14 @@ def client(port, token, listing_id, end, results, seed, rate):
         amount = next_min + increment * rng.choice((0, 0, 0, 1))
         body = json.dumps({"amount_yuan": f"{amount / 100:.2f}", "idempotency_key": f"k{n}"})
         t0 = time.perf_counter()
-        conn.request("POST", f"/api/v1/listings/{listing_id}/bids/", body, headers)
-        response = conn.getresponse()
-        data = response.read()
+        try:
+            conn.request("POST", f"/api/v1/listings/{listing_id}/bids/", body, headers)
+            response = conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            conn.close()  # http.client reconnects on the next request
+            conn_errors += 1
+            continue
         latencies.append(time.perf_counter() - t0)
         attempts += 1
         if response.status >= 500:
@@ -357,6 +371,7 @@ def client(port, token, listing_id, end, results, seed, rate):
         results.server_errors += errors
         results.attempts += attempts
         results.reads += reads
+        results.conn_errors += conn_errors
 
 
 def drive(args, listing_id, tokens) -> tuple[Results, float]:
@@ -407,6 +422,8 @@ def one_run(args, run):
     violations = auction_invariant_violations(auction_id, accepted_ids=results.accepted)
     if results.server_errors:
         violations.append(f"{results.server_errors} responses were 5xx")
+    if results.conn_errors:
+        violations.append(f"{results.conn_errors} requests failed at the connection")
     if auction.state != "closed":
         violations.append("the auction did not close")
         close_delay = float("nan")

@@ -82,6 +82,7 @@ def load(n, log):
     from django.utils import timezone
 
     from cms.structure import listing_index
+    from listings.grams import normalise, text_grams
     from listings.models import Listing, Parcel, Right
     from marketplace.demo import seed_regions
     from marketplace.models import User, Village
@@ -166,7 +167,10 @@ def load(n, log):
                     published_at=published,
                     announcement_ends_at=(published + dt.timedelta(days=14)) if published else None,
                     location=location,
-                    search_text=f"{title} {location} {theme}，交通便利 {theme}{i}号地",
+                    search_text=normalise(
+                        text := f"{title} {location} {theme}，交通便利 {theme}{i}号地"
+                    ),
+                    search_grams=text_grams(text),
                 )
             )
         with transaction.atomic():

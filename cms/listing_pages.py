@@ -96,9 +96,7 @@ def listing_index_context(request) -> dict:
     except SearchError as exc:
         context.update({"error": str(exc), "error_field": exc.field, "page_obj": None})
         return context
-    qs = listing_search(query).select_related(
-        "county", "township", "village", "transferor_household"
-    )
+    qs = listing_search(query).prefetch_related("county", "township", "village")
     paginator = Paginator(qs, PAGE_SIZE)
     page_obj = paginator.get_page(params.get("page"))
     listings = list(page_obj.object_list)

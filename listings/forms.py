@@ -16,7 +16,12 @@ from .uploads import validate_scan
 
 
 class DateInput(forms.DateInput):
+    """An HTML date picker: its value must be ISO (YYYY-MM-DD), whatever the locale's format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 (Django's own name)
+        super().__init__(attrs=attrs, format=format)
 
 
 class HouseholdSearchForm(forms.Form):

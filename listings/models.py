@@ -291,6 +291,9 @@ class PaymentSchedule(models.TextChoices):
     EVERY_THREE_YEARS = "every_three_years", _("Every three years, in advance")
 
 
+PUBLIC = models.Q(state__in=["announced", "closed"])
+
+
 class Listing(models.Model):
     """A listing (挂牌) of a right's parcels, filed for its holder (R-LIST-1/2)."""
 
@@ -400,6 +403,7 @@ class Listing(models.Model):
         _("Right type"), max_length=20, choices=RightType.choices, blank=True, db_index=True
     )
     search_text = models.TextField(blank=True, editable=False)
+    search_grams = models.TextField(blank=True, editable=False)
     term_years = models.DecimalField(
         _("Term (years)"), max_digits=6, decimal_places=2, null=True, blank=True, editable=False
     )
@@ -409,11 +413,21 @@ class Listing(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Partial indexes over the public listings only (listings.search.PUBLIC_STATES).
         indexes = [
-            models.Index(fields=["-published_at", "-id"], name="listing_newest"),
-            models.Index(fields=["county", "-published_at"], name="listing_county_newest"),
-            models.Index(fields=["price_per_mu_fen"], name="listing_price_per_mu"),
-            models.Index(fields=["area_mu"], name="listing_area"),
+            models.Index(fields=["-published_at", "-id"], name="listing_newest", condition=PUBLIC),
+            models.Index(
+                fields=["county", "-published_at", "-id"],
+                name="listing_county_newest",
+                condition=PUBLIC,
+            ),
+            models.Index(
+                fields=["price_per_mu_fen", "id"], name="listing_price_per_mu", condition=PUBLIC
+            ),
+            models.Index(fields=["area_mu", "id"], name="listing_area", condition=PUBLIC),
+            models.Index(
+                fields=["announcement_ends_at", "id"], name="listing_closing", condition=PUBLIC
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,11 +7,15 @@ Other apps add values of the `state` filter without listings importing them:
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.choices import LandClass, RightType
+from marketplace.models import County
 
+from .grams import normalise, query_grams, tsquery
 from .models import Listing
 
 PUBLIC_STATES = (Listing.State.ANNOUNCED, Listing.State.CLOSED)
@@ -123,6 +127,22 @@ def parse_query(params) -> ListingQuery:
     return query
 
 
+def _keyword(qs, q):
+    """Substring match on the normalised text; on PostgreSQL the gram index finds candidates."""
+    text = normalise(q)
+    grams = query_grams(text)
+    if grams and connection.vendor == "postgresql":
+        qs = qs.filter(
+            RawSQL(
+                "array_to_tsvector(string_to_array(listings_listing.search_grams, ' '))"
+                " @@ %s::tsquery",
+                [tsquery(grams)],
+                output_field=BooleanField(),
+            )
+        )
+    return qs.filter(search_text__contains=text)
+
+
 def public_listings() -> QuerySet[Listing]:
     """Listings the public may see: announced or closed (never drafts or withdrawn ones)."""
     return Listing.objects.filter(state__in=PUBLIC_STATES)
@@ -132,7 +152,9 @@ def listing_search(query: ListingQuery, base: QuerySet | None = None) -> QuerySe
     """Filter and sort public listings (R-LIST-7). Keyword: substring of title/location/text."""
     qs = public_listings() if base is None else base
     if query.county:
-        qs = qs.filter(county__code=query.county)
+        # Resolved first: a plain county_id condition lets the planner use the partial index.
+        county_id = County.objects.filter(code=query.county).values_list("id", flat=True).first()
+        qs = qs.filter(county_id=county_id) if county_id else qs.none()
     if query.township:
         if query.township.isdigit():
             qs = qs.filter(township_id=int(query.township))
@@ -155,8 +177,7 @@ def listing_search(query: ListingQuery, base: QuerySet | None = None) -> QuerySe
     if query.max_term_years is not None:
         qs = qs.filter(term_years__lte=query.max_term_years)
     if query.q:
-        # icontains: a trigram GIN index serves it on PostgreSQL (migration 0003).
-        qs = qs.filter(search_text__icontains=query.q)
+        qs = _keyword(qs, query.q)
     if query.state:
         if query.state in _STATE_FILTERS:
             qs = _STATE_FILTERS[query.state][0](qs)

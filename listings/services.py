@@ -18,6 +18,7 @@ from marketplace.choices import LandClass, RightType, TransferMode
 from marketplace.errors import Conflict, Invalid, NotAllowed
 
 from . import checks, signals
+from .grams import normalise, text_grams
 from .models import Entrustment, Listing, ListingSequence, PriceUnit, Right
 
 LISTED_RIGHT_TYPE = {
@@ -168,9 +169,10 @@ def _denormalise(listing, parcels):
     listing.term_years = checks.term_years(listing.term_start, listing.term_end).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP
     )
-    listing.search_text = " ".join(
-        [listing.title, listing.location, listing.description, *(p.name for p in parcels)]
+    listing.search_text = normalise(
+        " ".join([listing.title, listing.location, listing.description, *(p.name for p in parcels)])
     )
+    listing.search_grams = text_grams(listing.search_text)
 
 
 TERM_FIELDS = (
@@ -561,6 +563,7 @@ _RELIST_COPY = {
     "location",
     "right_type",
     "search_text",
+    "search_grams",
     "term_years",
     "valuation_report",
 }
