@@ -10,6 +10,7 @@ Correctness rests on three things:
 """
 
 import re
+from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
@@ -37,7 +38,7 @@ from .common import lock_deal, send_on_commit
 from .deals import deal_award, deal_fail
 
 KEY_RE = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
-MAX_FEN = 10**14  # a trillion yuan: anything above is a typing error
+MAX_YUAN = Decimal(10**12)  # a trillion yuan: anything above is a typing error
 
 
 # ---------------------------------------------------------------- input
@@ -53,7 +54,8 @@ def parse_amount_fen(value) -> int:
         amount = to_decimal(value)
     except (MoneyError, TypeError, ValueError) as exc:
         raise InvalidAmount() from exc
-    if amount <= 0 or amount.as_tuple().exponent < -2 or amount * 100 >= MAX_FEN:
+    # Compare before multiplying: 1E+999999 × 100 would overflow the decimal context.
+    if amount <= 0 or amount >= MAX_YUAN or amount.as_tuple().exponent < -2:
         raise InvalidAmount()
     return int(amount * 100)
 

@@ -112,9 +112,12 @@ def test_four_concurrent_closers_close_once_r_bid_8(postgres_only):
 
 
 def test_a_bid_racing_the_close_is_accepted_before_it_or_refused_after_it(postgres_only):
-    # given an auction closing in half a second, without soft close so the close stays put
-    auction, regs = live_auction(bidders=8, close_in=dt.timedelta(seconds=0.5))
-    Auction.objects.filter(pk=auction.pk).update(extension_window=dt.timedelta(0))
+    # given an auction closing in a second, without soft close so the close stays put
+    auction, regs = live_auction(bidders=8, close_in=dt.timedelta(minutes=30))
+    close_at = timezone.now() + dt.timedelta(seconds=1)
+    Auction.objects.filter(pk=auction.pk).update(
+        extension_window=dt.timedelta(0), close_at=close_at, scheduled_close_at=close_at
+    )
     listing_id = auction.deal.listing_id
     accepted, refused_closed, lock = [], [], threading.Lock()
     closed = threading.Event()

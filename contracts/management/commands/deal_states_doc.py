@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from contracts.models import Deal
 
@@ -37,13 +38,14 @@ def transitions():
 
 
 def render() -> str:
-    labels = dict(Deal.State.choices)
+    with translation.override("zh-hans"):
+        labels = {value: str(label) for value, label in Deal.State.choices}
     lines = [HEADER, "```mermaid", "stateDiagram-v2", "    [*] --> registration"]
     for source, target, name in transitions():
         lines.append(f"    {source} --> {target}: {name}")
     finals = ["complete", "relisted", "stored", "withdrawn", "defaulted"]
     lines += [f"    {s} --> [*]" for s in finals]
-    lines += ["```", "", "| state | meaning |", "|---|---|"]
+    lines += ["```", "", "| state | 中文 |", "|---|---|"]
     for value in Deal.State.values:
         lines.append(f"| `{value}` | {labels[value]} |")
     lines += ["", "| from | to | transition (method on `Deal`) |", "|---|---|---|"]
