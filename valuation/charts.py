@@ -4,7 +4,7 @@ from decimal import Decimal
 
 LABEL_WIDTH = 150
 BAR_AREA = 330
-ROW_HEIGHT = 26
+ROW_HEIGHT = 30
 
 
 def bar_chart(items):
@@ -17,7 +17,7 @@ def bar_chart(items):
             {
                 **item,
                 "y": index * ROW_HEIGHT,
-                "text_y": index * ROW_HEIGHT + 17,
+                "text_y": index * ROW_HEIGHT + 21,
                 "x": LABEL_WIDTH,
                 "width": max(width, 1),
                 "value_x": LABEL_WIDTH + max(width, 1) + 6,

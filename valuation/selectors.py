@@ -93,6 +93,7 @@ def benchmarks_for(*, county, township=None, on=None) -> list[dict]:
                 "floor": floor,
                 "rate": rate,
                 "rate_value": rate.rate if rate else DEFAULT_RATE,
+                "rate_percent": ((rate.rate if rate else DEFAULT_RATE) * 100).normalize(),
             }
         )
     return result

@@ -113,11 +113,13 @@ def _table_inputs(method, ctx):
     if "rate" in names:
         inputs["rate"] = format((rate.rate if rate else selectors.DEFAULT_RATE).normalize(), "f")
         sources["rate"] = (
-            f"{rate.source} ({rate.effective_from.isoformat()})" if rate else "R-VAL-1 default"
+            f"{rate.source} ({rate.effective_from.isoformat()})"
+            if rate
+            else str(_("Default of rule %(rule)s") % {"rule": "R-VAL-1"})
         )
     if "quality_factor" in names:
         inputs["quality_factor"] = "1"
-        sources["quality_factor"] = "R-VAL-2 default"
+        sources["quality_factor"] = str(_("Default of rule %(rule)s") % {"rule": "R-VAL-2"})
     if "current_age" in names and ctx["stand_age"] is not None:
         inputs["current_age"] = str(ctx["stand_age"])
     if method == Method.GROWING_INCOME:

@@ -17,6 +17,7 @@ from marketplace.money import fen_to_yuan
 
 from . import charts, selectors, services
 from .forms import BenchmarkAddForm, SubjectForm, ValuationReportForm
+from .methods import METHOD_INPUTS
 from .models import BenchmarkRent, FloorPrice, ValuationReport
 from .pdf import input_rows
 from .selectors import forest_species
@@ -212,7 +213,11 @@ def report_new(request):
         suggested_label=dict(services.ValuationReport.Method.choices)[
             suggestion["suggested_method"]
         ],
-        sources=suggestion["sources"],
+        sources=[
+            (spec.label, suggestion["sources"][spec.name])
+            for spec in METHOD_INPUTS[method]
+            if spec.name in suggestion["sources"]
+        ],
         benchmark=benchmark,
         index=index,
     )
