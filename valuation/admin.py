@@ -12,12 +12,33 @@ from .models import (
 )
 
 
-class BenchmarkAdmin(admin.ModelAdmin):
+def _is_exchange_staff(request):
+    user = request.user
+    return user.is_active and user.is_staff and user.is_exchange_staff
+
+
+class StaffViewMixin:
+    """Exchange staff see the valuation tables without per-model permissions being granted."""
+
+    def has_module_permission(self, request):
+        return _is_exchange_staff(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_exchange_staff(request) or super().has_view_permission(request, obj)
+
+
+class BenchmarkAdmin(StaffViewMixin, admin.ModelAdmin):
+    """Staff add rows (a later effective date replaces a figure); only superusers edit or delete
+    a row, to correct a typing error, because the history is what reports were computed from."""
+
     list_filter = ["county", "effective_from"]
     autocomplete_fields: list = []
     raw_id_fields = ["township"]
     readonly_fields = ["created_by", "created_at"]
     date_hierarchy = "effective_from"
+
+    def has_add_permission(self, request):
+        return _is_exchange_staff(request) or super().has_add_permission(request)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -72,7 +93,7 @@ class FloorPriceAdmin(BenchmarkAdmin):
 
 
 @admin.register(ValuationReport)
-class ValuationReportAdmin(admin.ModelAdmin):
+class ValuationReportAdmin(StaffViewMixin, admin.ModelAdmin):
     """Reports are written by the valuation service only: the admin shows them."""
 
     list_display = [
@@ -99,7 +120,7 @@ class ValuationReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(PriceObservation)
-class PriceObservationAdmin(admin.ModelAdmin):
+class PriceObservationAdmin(StaffViewMixin, admin.ModelAdmin):
     list_display = [
         "township",
         "land_class",
