@@ -1,5 +1,6 @@
 """Helpers the deal services share: locking, transitions with audit, signals on commit."""
 
+import logging
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -10,6 +11,8 @@ from marketplace import audit
 
 from ..errors import WrongState
 from ..models import Deal, DealNumberSequence
+
+log = logging.getLogger(__name__)
 
 
 def lock_deal(deal_or_pk) -> Deal:
@@ -38,7 +41,19 @@ def transition(obj, method, *, actor=None, action=None, payload=None, **kwargs):
 
 
 def send_on_commit(signal, **kwargs):
-    transaction.on_commit(partial(signal.send, sender=Deal, **kwargs))
+    """Send after commit; a failing receiver (e.g. the public page) is logged, never raised into
+    the closer or the bidder whose transaction already committed."""
+    transaction.on_commit(partial(_send_robust, signal, kwargs))
+
+
+def _send_robust(signal, kwargs):
+    for receiver, result in signal.send_robust(sender=Deal, **kwargs):
+        if isinstance(result, Exception):
+            log.error(
+                "receiver %r of a deal signal failed",
+                receiver,
+                exc_info=(type(result), result, result.__traceback__),
+            )
 
 
 def deal_number_allocate(*, county_code: str, year: int) -> str:
