@@ -18,9 +18,14 @@ def render_signed_contract_task(contract_id):
 
 @shared_task(acks_late=True, name="contract_documents.render_certificate")
 def render_certificate_task(certificate_id, batch_id=None):
-    from .services.certificates import certificate_batch_progress
+    from .services.certificates import certificate_batch_failed, certificate_batch_progress
 
-    services.certificate_render(certificate_id=certificate_id)
+    try:
+        services.certificate_render(certificate_id=certificate_id)
+    except Exception:
+        if batch_id:  # the progress bar must finish and show it, not hang
+            certificate_batch_failed(batch_id=batch_id, certificate_id=certificate_id)
+        raise
     if batch_id:
         certificate_batch_progress(batch_id=batch_id, certificate_id=certificate_id)
 

@@ -196,6 +196,14 @@ def certificate_batch_progress(*, batch_id, certificate_id) -> None:
     _maybe_finish(batch_id)
 
 
+def certificate_batch_failed(*, batch_id, certificate_id) -> None:
+    """A certificate's PDF could not be rendered: count it as failed, say which."""
+    number = Certificate.objects.filter(pk=certificate_id).values_list("deal__number", flat=True)
+    CertificateBatch.objects.filter(pk=batch_id).update(failed=F("failed") + 1)
+    _append_error(batch_id, number.first() or "", _("The PDF could not be produced; retry later."))
+    _maybe_finish(batch_id)
+
+
 def _append_error(batch_id, deal_number, message):
     with transaction.atomic():
         batch = CertificateBatch.objects.select_for_update().get(pk=batch_id)
