@@ -21,9 +21,9 @@ class Command(BaseCommand):
         for app in apps or APPS:
             folder = Path(settings.BASE_DIR) / app
             (folder / "locale").mkdir(exist_ok=True)
-            ignores = [
-                f"--ignore={sub}/*" for sub in ("payments", "documents", "migrations", "data")
-            ]
+            # A nested app (marketplace/payments, contracts/documents) has its own locale folder;
+            # makemessages sends each file to the nearest one, so nothing needs ignoring for it.
+            ignores = [f"--ignore={sub}/*" for sub in ("migrations", "data")]
             subprocess.run(
                 [
                     str(django_admin),
