@@ -284,6 +284,41 @@ def stop(processes):
             os.killpg(p.pid, signal.SIGKILL)
 
 
+# ---------------------------------------------------------------- CPU accounting
+
+
+def _cpu_seconds(pid) -> float:
+    """utime + stime of one process (Linux /proc), 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(gunicorn_pid, db) -> float:
+    """CPU used by gunicorn (master and workers) and this database's PostgreSQL backends.
+
+    On a machine shared with other work the wall-clock figures suffer; CPU per request does
+    not, and 2 cores / (CPU per request) bounds what an idle 2-core machine would serve.
+    """
+    from django.db import connection
+
+    pids = [gunicorn_pid]
+    for child in Path("/proc").glob("[0-9]*"):
+        try:
+            if child.joinpath("stat").read_text().rsplit(")", 1)[1].split()[1] == str(gunicorn_pid):
+                pids.append(int(child.name))
+        except OSError:
+            continue
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db]
+        )
+        pids += [row[0] for row in cursor.fetchall()]
+    return sum(_cpu_seconds(pid) for pid in pids)
+
+
 # ---------------------------------------------------------------- clients
 
 
@@ -417,7 +452,9 @@ def one_run(args, run):
 
     listing_id, auction_id, tokens = setup_auction(args, run)
     connections.close_all()
+    cpu_before = server_cpu_seconds(args.gunicorn_pid, args.db)
     results, elapsed = drive(args, listing_id, tokens)
+    cpu_used = server_cpu_seconds(args.gunicorn_pid, args.db) - cpu_before
     auction = wait_for_close(auction_id, timeout=args.window + 30)
     violations = auction_invariant_violations(auction_id, accepted_ids=results.accepted)
     if results.server_errors:
@@ -439,6 +476,8 @@ def one_run(args, run):
         "p99_ms": percentile(results.latencies, 0.99) * 1000,
         "reads_per_s": results.reads / elapsed,
         "close_delay_s": close_delay,
+        "cpu_ms_per_request": cpu_used * 1000 / max(1, results.attempts + results.reads),
+        "load_avg": os.getloadavg()[0],
         "closed_by": auction.closed_by,
         "violations": violations,
         "codes": dict(results.codes),
@@ -449,6 +488,13 @@ def one_run(args, run):
         f"p99 {figures['p99_ms']:.1f} ms, {figures['reads_per_s']:.0f} reads/s, "
         f"close delay {close_delay:.3f} s (by {auction.closed_by}), "
         f"violations {len(violations)}",
+        flush=True,
+    )
+    print(
+        f"        server CPU {figures['cpu_ms_per_request']:.2f} ms per request (gunicorn + "
+        f"PostgreSQL backends) → an idle 2-core machine serves about "
+        f"{2000 / figures['cpu_ms_per_request']:.0f} requests/s; load average now "
+        f"{figures['load_avg']:.1f}",
         flush=True,
     )
     print(f"        outcomes: {dict(sorted(results.codes.items()))}", flush=True)
@@ -464,6 +510,7 @@ def main():
     ensure_database(args, env)
     django_setup(env)
     processes = start_servers(args, env)
+    args.gunicorn_pid = processes[0].pid
     try:
         runs = [one_run(args, run) for run in range(args.runs)]
     finally:
@@ -477,7 +524,9 @@ def main():
         f"-w {args.workers} --threads {args.threads}): {med['attempts_per_s']:.0f} attempts/s, "
         f"{med['accepted_per_s']:.0f} accepted bids/s, p50 {med['p50_ms']:.1f} ms, "
         f"p99 {med['p99_ms']:.1f} ms, close delay {med['close_delay_s']:.3f} s, "
-        f"invariant violations {total_violations}"
+        f"invariant violations {total_violations}; server CPU {med['cpu_ms_per_request']:.2f} ms "
+        f"per request (≈ {2000 / med['cpu_ms_per_request']:.0f} requests/s on 2 idle cores), "
+        f"load average {med['load_avg']:.1f}"
     )
     ok = (
         med["attempts_per_s"] >= 400
