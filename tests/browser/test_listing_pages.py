@@ -61,7 +61,7 @@ def test_a_listing_goes_from_the_counter_to_the_public_site(tablet_page, page):
     page.get_by_role("link", name=listing.number).click()
     assert page.locator("[data-rule='R-LIST-3'] .badge.err").is_visible()
     page.select_option("#id_report", str(report.pk))
-    page.get_by_role("button", name="关联").click()
+    page.get_by_role("button", name="关联", exact=True).click()
     page.get_by_test_id("approve").click()
     assert "审核通过" in page.get_by_test_id("listing-state").inner_text()
     page.get_by_test_id("publish").click()
@@ -69,7 +69,9 @@ def test_a_listing_goes_from_the_counter_to_the_public_site(tablet_page, page):
 
     # then the public page shows the map and no personal data
     page.goto(page.base_url + "/listings/?q=茶")
-    page.get_by_role("link", name="默戎镇龙坪村古丈毛尖茶园").click()
+    page.get_by_test_id("listing-result").get_by_role(
+        "link", name="默戎镇龙坪村古丈毛尖茶园"
+    ).click()
     assert page.get_by_test_id("parcel-map").is_visible()
     assert "村民 张**" in page.get_by_test_id("transferor").inner_text()
     assert scene.household.name not in page.content()
@@ -94,8 +96,10 @@ def test_a_listing_goes_from_the_counter_to_the_public_site(tablet_page, page):
 def test_r_right_4_the_counter_shows_a_term_beyond_the_right_next_to_the_field(tablet_page):
     scene = make_scene()
     counter = file_at_the_counter(tablet_page, scene)
+    counter.fill("#id_listing_price_yuan", "500")
+    counter.fill("#id_increment_yuan", "10")
     counter.fill("#id_term_end", "2055-12-31")
     counter.get_by_role("button", name="下一步：委托书").click()
-    error = counter.locator(".field-error").first
+    error = counter.locator(".field:has(#id_term_end) .field-error")
     assert "R-RIGHT-4" in error.inner_text()
     assert "承包期" in error.inner_text()
