@@ -4,7 +4,6 @@ import datetime as dt
 import io
 import json
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
