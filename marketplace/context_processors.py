@@ -7,6 +7,8 @@ def exchange(request):
     user = getattr(request, "user", None)
     return {
         "site_name": settings.WAGTAIL_SITE_NAME,
+        # Django's auth views put their own `site_name` (the host) in the context; this one stays.
+        "exchange_name": settings.WAGTAIL_SITE_NAME,
         "nav_items": navigation_for(user) if user is not None else [],
         "payments_offline": settings.PAYMENTS_OFFLINE,
     }
