@@ -94,3 +94,11 @@ def test_repeated_failed_logins_are_throttled_with_a_clear_message(client):
     response = client.post(reverse("login"), {"username": "victim", "password": "pw-12345678"})
     assert response.status_code == 429
     assert "登录已暂停" in response.content.decode()
+
+
+def test_chinese_is_shown_first_even_to_a_browser_that_asks_for_english(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "用户名" in response.content.decode()
+    client.cookies["django_language"] = "en"
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert "Username" in response.content.decode()
