@@ -1,13 +1,10 @@
 """Demo content of the public site: the home page text."""
 
-from .models import HomePage
+from . import structure
 
 
 def seed(log):
-    home = HomePage.objects.first()
-    if home is None:
-        log("home page missing: run migrate first")
-        return
+    home = structure.home()
     intro = (
         "<p>湘西州农村产权流转交易平台为全州农户、村集体和新型农业经营主体提供土地经营权、林权"
         "流转的挂牌、竞价、签约、结算和鉴证服务。易地扶贫搬迁户可在迁出地乡镇服务站办理。</p>"

@@ -22,7 +22,7 @@ from .models import Auction
 MAX_ID = 2**63 - 1
 
 ERROR = inline_serializer(
-    "Error", {"code": serializers.CharField(), "detail": serializers.CharField()}
+    "DealError", {"code": serializers.CharField(), "detail": serializers.CharField()}
 )
 DEPOSIT = inline_serializer(
     "RegistrationDeposit",

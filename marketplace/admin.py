@@ -58,8 +58,23 @@ class EnterpriseAdmin(admin.ModelAdmin):
     search_fields = ("name", "uscc")
 
 
+class ExchangeStaffAdmin(admin.ModelAdmin):
+    """Exchange staff maintain the holiday table (R-TIME-3) without per-model grants."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_exchange_staff
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    has_change_permission = has_delete_permission = has_view_permission
+
+
 @admin.register(WorkdayOverride)
-class WorkdayOverrideAdmin(admin.ModelAdmin):
+class WorkdayOverrideAdmin(ExchangeStaffAdmin):
     list_display = ("date", "is_workday", "note", "entered_by")
     list_filter = ("is_workday",)
 
@@ -92,6 +107,14 @@ for model in (
     Collective,
     ServiceStation,
     StorageCenter,
-    HolidayYear,
 ):
     admin.site.register(model)
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(ExchangeStaffAdmin):
+    list_display = ("year", "confirmed_by", "confirmed_at")
+
+    def save_model(self, request, obj, form, change):
+        obj.confirmed_by = request.user
+        super().save_model(request, obj, form, change)

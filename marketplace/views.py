@@ -10,13 +10,16 @@ from .selectors import dashboard_summary
 def dashboard(request):
     """Each role's start page: what is waiting for this user."""
     today = workdays.timezone.localdate()
-    warning = workdays.year_warning(today.year + (1 if today.month == 12 else 0))
+    # Periods and rent schedules already reach into next year: warn for both (R-TIME-3).
+    warnings = [
+        w for w in (workdays.year_warning(today.year), workdays.year_warning(today.year + 1)) if w
+    ]
     return render(
         request,
         "marketplace/dashboard.html",
         {
             "summary": dashboard_summary(request.user),
             "panels": dashboard_panels(request),
-            "holiday_warning": warning if request.user.is_exchange_staff else None,
+            "holiday_warnings": warnings if request.user.is_exchange_staff else [],
         },
     )

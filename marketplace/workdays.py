@@ -5,7 +5,6 @@ working days (plus overrides) and `year_warning()` says so; nothing here raises 
 """
 
 import datetime as dt
-from functools import lru_cache
 
 import chinese_calendar
 from django.conf import settings
@@ -114,15 +113,11 @@ def workdays_left(deadline: dt.datetime, now: dt.datetime | None = None) -> int:
     return workdays_between(today, end) + (1 if is_workday(today) and now < deadline else 0)
 
 
-@lru_cache(maxsize=32)
 def _confirmed(year: int) -> bool:
+    # Not cached in the process: several web workers must all see a year staff just confirmed.
     from .models import HolidayYear
 
     return HolidayYear.objects.filter(year=year).exists()
-
-
-def clear_cache():
-    _confirmed.cache_clear()
 
 
 def year_warning(year: int) -> str | None:

@@ -89,3 +89,18 @@ def login(page, username, password="pw-12345678"):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def _public_site(request):
+    """The Wagtail page tree and Site, even after another transactional test flushed them."""
+    if (
+        "live_server" not in request.fixturenames
+        and "page" not in request.fixturenames
+        and ("tablet_page" not in request.fixturenames)
+    ):
+        return
+    from cms import structure
+
+    request.getfixturevalue("live_server")
+    structure.home()

@@ -18,7 +18,8 @@ def _manage(*args, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "TESTING", "SECRET_KEY", "PYTEST_VERSION"}
+        if k
+        not in {"DEBUG", "TESTING", "SECRET_KEY", "PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     clean.update(env)
     return subprocess.run(
