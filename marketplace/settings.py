@@ -217,6 +217,9 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_offline_
 PAYMENTS_OFFLINE = not STRIPE_SECRET_KEY
 
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Optional 天地图 key: public maps then draw the parcels over Tianditu tiles; without it (and in
+# tests, where no tile server is reachable) the polygons render alone.
+TIANDITU_KEY = env.str("TIANDITU_KEY", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="exchange@example.invalid")
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
