@@ -16,6 +16,7 @@ from django_fsm import TransitionNotAllowed
 from marketplace import audit, workdays
 from marketplace.choices import LandClass, RightType, TransferMode
 from marketplace.errors import Conflict, Invalid, NotAllowed
+from marketplace.numbering import next_in_sequence
 
 from . import checks, signals
 from .grams import normalise, text_grams
@@ -64,13 +65,8 @@ def listing_number_allocate(*, county, year: int) -> str:
     """GP-<county code>-<year>-<6-digit sequence>; the row lock serialises concurrent filers."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("listing_number_allocate must run inside transaction.atomic()")
-    ListingSequence.objects.bulk_create(
-        [ListingSequence(county=county, year=year, last=0)], ignore_conflicts=True
-    )
-    seq = ListingSequence.objects.select_for_update().get(county=county, year=year)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return f"GP-{county.code}-{year}-{seq.last:06d}"
+    serial = next_in_sequence(ListingSequence, county=county, year=year)
+    return f"GP-{county.code}-{year}-{serial:06d}"
 
 
 # ---------------------------------------------------------------- filing

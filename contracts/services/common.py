@@ -3,11 +3,12 @@
 import logging
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
 from marketplace import audit
+from marketplace.numbering import next_in_sequence
 
 from ..errors import WrongState
 from ..models import Deal, DealNumberSequence
@@ -58,20 +59,5 @@ def _send_robust(signal, kwargs):
 
 def deal_number_allocate(*, county_code: str, year: int) -> str:
     """The next `JY-<county>-<year>-<serial>`: a row lock per county and year keeps it unique."""
-    with transaction.atomic():
-        seq = (
-            DealNumberSequence.objects.select_for_update()
-            .filter(county_code=county_code, year=year)
-            .first()
-        )
-        if seq is None:
-            try:
-                with transaction.atomic():
-                    seq = DealNumberSequence.objects.create(county_code=county_code, year=year)
-            except IntegrityError:  # created concurrently: lock the winner's row
-                seq = DealNumberSequence.objects.select_for_update().get(
-                    county_code=county_code, year=year
-                )
-        seq.last += 1
-        seq.save(update_fields=["last"])
-    return f"JY-{county_code}-{year}-{seq.last:06d}"
+    serial = next_in_sequence(DealNumberSequence, county_code=county_code, year=year)
+    return f"JY-{county_code}-{year}-{serial:06d}"

@@ -4,7 +4,7 @@ with a QR code, filing and registration notices, batches with progress, public v
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from listings.checks import term_years
 from listings.models import PriceUnit
 from marketplace import audit
 from marketplace.errors import DomainError
+from marketplace.numbering import next_in_sequence
 
 from .. import conf
 from ..errors import CertificateRefused
@@ -46,23 +47,8 @@ def certificate_refusal(deal, *, now=None) -> str | None:
 
 def certificate_number_allocate(*, county_code: str, year: int) -> str:
     """JZ-<county>-<year>-<6 digits>, unique: a row lock per county and year."""
-    with transaction.atomic():
-        seq = (
-            CertificateSequence.objects.select_for_update(of=("self",))
-            .filter(county_code=county_code, year=year)
-            .first()
-        )
-        if seq is None:
-            try:
-                with transaction.atomic():
-                    seq = CertificateSequence.objects.create(county_code=county_code, year=year)
-            except IntegrityError:
-                seq = CertificateSequence.objects.select_for_update().get(
-                    county_code=county_code, year=year
-                )
-        seq.last += 1
-        seq.save(update_fields=["last"])
-    return f"JZ-{county_code}-{year}-{seq.last:06d}"
+    serial = next_in_sequence(CertificateSequence, county_code=county_code, year=year)
+    return f"JZ-{county_code}-{year}-{serial:06d}"
 
 
 def certificate_issue(*, deal, actor, batch=None) -> Certificate:
