@@ -70,5 +70,11 @@ class NoRunnerUp(Conflict):
     default_message = _("There is no runner-up bid for this deal: relist it instead.")
 
 
+class NoSuchNotice(DomainError):
+    code = "not_found"
+    http_status = 404
+    default_message = _("This certificate has no such notice.")
+
+
 class DocumentError(DomainError):
     code = "document_error"

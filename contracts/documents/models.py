@@ -417,6 +417,10 @@ class Certificate(models.Model):
         blank=True,
         related_name="certificates",
     )
+    # What the filing and registration notices say, fixed at issue (R-DEAL-8). The notices are
+    # rendered from it on first download, so a batch renders certificates only; the PDF and its
+    # SHA-256 are stored at that first render and never re-rendered.
+    notice_facts = models.JSONField(_("Notice facts (at issue)"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-issued_at"]

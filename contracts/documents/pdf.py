@@ -2,6 +2,7 @@
 transfer mode, its signed version with a signature page, the certificate with its QR code,
 the filing notice and the registration notice. Nothing here saves anything."""
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -175,24 +176,37 @@ def render_certificate_pdf(certificate, facts) -> tuple[bytes, int]:
     return write_pdf(certificate_html(certificate, facts))
 
 
-def render_notice_pdf(certificate, facts, *, kind) -> tuple[bytes, int]:
-    """kind "filing" (发包方备案, to the collective) or "registration" (terms ≥ 5 years)."""
-    if kind == "filing":
-        title = "土地经营权流转备案告知书"
-        addressee = facts.collective_name or f"{facts.listing.village.name}村集体经济组织"
+NOTICE_TITLES = {
+    "filing_notice": "土地经营权流转备案告知书",
+    "registration_notice": "土地经营权登记告知书",
+}
+
+
+def notice_html(notice: dict, *, kind) -> str:
+    """kind "filing_notice" (发包方备案, to the collective) or "registration_notice" (terms ≥ 5
+    years), from the snapshot taken at issue (`Certificate.notice_facts`) only."""
+    if kind == "filing_notice":
+        addressee = notice["collective"]
     else:
-        title = "土地经营权登记告知书"
-        addressee = f"{facts.transferor.name}、{facts.transferee.name}"
+        addressee = f"{notice['transferor']}、{notice['transferee']}"
+    day = dt.date.fromisoformat
     context = {
-        "c": certificate,
-        "contract": certificate.contract,
-        "f": facts,
+        "n": notice,
         "kind": kind,
-        "title": title,
+        "title": NOTICE_TITLES[kind],
         "addressee": addressee,
+        "term_start": day(notice["term_start"]),
+        "term_end": day(notice["term_end"]),
+        "issued_on": day(notice["issued_on"]),
+        "contract_signed_on": day(notice["contract_signed_on"])
+        if notice["contract_signed_on"]
+        else None,
         "header_left": HEADER,
-        "header_right": f"鉴证书编号：{certificate.number}",
+        "header_right": f"鉴证书编号：{notice['certificate_number']}",
     }
     with translation.override("zh-hans"):
-        html = render_to_string("contract_documents/pdf/notice.html", context)
-    return write_pdf(html)
+        return render_to_string("contract_documents/pdf/notice.html", context)
+
+
+def render_notice_pdf(notice: dict, *, kind) -> tuple[bytes, int]:
+    return write_pdf(notice_html(notice, kind=kind))

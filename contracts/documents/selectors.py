@@ -119,25 +119,45 @@ def deal_for_payer(*, number, user) -> tuple[Deal, Settlement | None]:
     return deal, settlement
 
 
-def document_get_for_user(*, pk, user) -> DealDocument:
-    doc = DealDocument.objects.select_related("deal__listing").filter(pk=pk).first()
-    if doc is None:
-        raise Http404
-    deal = doc.deal
+def deal_readable_by(user, deal) -> bool:
+    """Staff and auditors (in their county), the transferee of any of the deal's contracts,
+    the witnessing station's operators and the transferor household read a deal's documents."""
+    if not user.is_authenticated:
+        return False
     if is_staff_reader(user) and _in_scope(user, deal):
-        return doc
+        return True
     contracts = Contract.objects.filter(deal=deal)
     if (
         user.role == User.Role.AGRIBUSINESS
         and contracts.filter(transferee_id=user.enterprise_id).exists()
     ):
-        return doc
+        return True
     if any(can_witness(c, user) for c in contracts):
-        return doc
+        return True
     household = deal.listing.transferor_household
-    if household is not None and getattr(user, "household_id", None) == household.pk:
-        return doc
-    raise PermissionDenied
+    return household is not None and getattr(user, "household_id", None) == household.pk
+
+
+def document_get_for_user(*, pk, user) -> DealDocument:
+    doc = DealDocument.objects.select_related("deal__listing").filter(pk=pk).first()
+    if doc is None:
+        raise Http404
+    if not deal_readable_by(user, doc.deal):
+        raise PermissionDenied
+    return doc
+
+
+def certificate_get_for_user(*, number, user) -> Certificate:
+    cert = (
+        Certificate.objects.select_related("deal__listing", "contract", "document")
+        .filter(number=number)
+        .first()
+    )
+    if cert is None:
+        raise Http404
+    if not deal_readable_by(user, cert.deal):
+        raise PermissionDenied
+    return cert
 
 
 def certificate_public(*, number) -> Certificate:

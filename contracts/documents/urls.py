@@ -6,6 +6,11 @@ app_name = "contract_documents"
 
 urlpatterns = [
     path("file/<int:pk>/", views.document_download, name="document_download"),
+    path(
+        "certificate/<str:number>/<slug:kind>/",
+        views.notice_download,
+        name="notice_download",
+    ),
     path("contracts/", views.my_contracts, name="my_contracts"),
     path("contract/<str:number>/", views.contract_page, name="contract"),
     path("contract/<str:number>/code/", views.contract_send_code, name="send_code"),

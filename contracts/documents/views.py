@@ -74,6 +74,17 @@ def document_download(request, pk):
     )
 
 
+@login_required
+def notice_download(request, number, kind):
+    """A certificate's filing or registration notice: rendered on first download (R-DEAL-8)."""
+    certificate = selectors.certificate_get_for_user(number=number, user=request.user)
+    try:
+        doc = services.certificate_notice(certificate=certificate, kind=kind)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    return document_download(request, doc.pk)
+
+
 # ---------------------------------------------------------------- agribusiness
 
 
@@ -242,6 +253,7 @@ def staff_deal(request, number):
         facts_missing = missing_labels(contract.missing)
     default = open_default(deal)
     runner = services.runner_up_for(deal) if default else None
+    certificate = getattr(deal, "certificate", None)
     return render(
         request,
         "contract_documents/staff_deal.html",
@@ -254,7 +266,14 @@ def staff_deal(request, number):
             "documents": DealDocument.objects.filter(deal=deal).order_by("kind", "version"),
             "settlement": deal.settlements.select_related("payable", "payout").first(),
             "schedule": selectors.rent_schedule_for(deal),
-            "certificate": getattr(deal, "certificate", None),
+            "certificate": certificate,
+            "notices_pending": [
+                (kind, DealDocument.Kind(kind).label)
+                for kind in services.certificate_notice_kinds(certificate)
+                if not DealDocument.objects.filter(deal=deal, kind=kind).exists()
+            ]
+            if certificate
+            else [],
             "refusal": services.certificate_refusal(deal)
             if deal.state == Deal.State.SETTLED
             else None,

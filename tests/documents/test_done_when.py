@@ -1,6 +1,7 @@
 """Issue 7's done-when, through the real services: award → both sign → pay → payout →
 certificate → the QR's URL confirms it; the PDFs are Chinese with embedded fonts."""
 
+import hashlib
 import re
 import subprocess
 
@@ -41,7 +42,9 @@ def test_award_sign_pay_payout_certificate_and_verify(
     assert contract.state == "signed" and a.deal.state == "payment"
     hashes = set(Signature.objects.filter(contract=contract).values_list("pdf_sha256", flat=True))
     assert hashes == {contract.current.sha256}
-    assert "签署页" in pdftotext(pdf_bytes(contract.final), tmp_path)
+    final_text = pdftotext(pdf_bytes(contract.final), tmp_path)
+    assert "签署页" in final_text
+    assert "共 10 年" in final_text
     # when the transferee pays through the checkout
     settlement = pay(a, django_capture_on_commit_callbacks)
     # then the deal is settled and the household's payout appears
@@ -69,9 +72,31 @@ def test_award_sign_pay_payout_certificate_and_verify(
     assert genuine.context["result"]["genuine"] is True
     tampered = client.post(url, {"file": _file(pdf_bytes(certificate.document) + b"\n%tamper")})
     assert tampered.context["result"]["genuine"] is False
-    # and the filing notice and (10-year term) registration notice are produced (R-DEAL-8)
+    # and the filing notice and (10-year term) registration notice are offered to staff; each
+    # is rendered on its first download from the facts fixed at issue (R-DEAL-8)
+    assert certificate.notice_facts["kinds"] == ["filing_notice", "registration_notice"]
+    client.force_login(a.staff)
+    staff_page = client.get(reverse("contract_documents:staff_deal", args=[a.deal.number]))
+    assert staff_page.content.decode().count('data-testid="notice-pending"') == 2
+    filing_url = reverse(
+        "contract_documents:notice_download", args=[certificate.number, "filing_notice"]
+    )
+    first = b"".join(client.get(filing_url).streaming_content)
+    again = b"".join(client.get(filing_url).streaming_content)
+    filing = DealDocument.objects.get(deal=a.deal, kind="filing_notice")
+    assert first == again and filing.sha256 == hashlib.sha256(first).hexdigest()
+    text = pdftotext(first, tmp_path)
+    assert "备案告知书" in text and a.deal.listing.transferor_household.name in text
+    registration_url = reverse(
+        "contract_documents:notice_download", args=[certificate.number, "registration_notice"]
+    )
+    registration = pdftotext(b"".join(client.get(registration_url).streaming_content), tmp_path)
+    assert "登记告知书" in registration and "期限为 10 年" in registration
     kinds = set(DealDocument.objects.filter(deal=a.deal).values_list("kind", flat=True))
     assert {"filing_notice", "registration_notice", "certificate", "contract_final"} <= kinds
+    # and the verification page recognises the notice as genuine
+    client.logout()
+    assert client.post(url, {"file": _file(first)}).context["result"]["genuine"] is True
     assert Certificate.objects.count() == 1
 
 

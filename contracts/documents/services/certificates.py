@@ -1,12 +1,16 @@
 """Transaction certificates (R-DEAL-8): issue once signed + settled + R-DEAL-1 passed, render
-with a QR code, filing and registration notices, batches with progress, public verification."""
+with a QR code, filing and registration notices, batches with progress, public verification.
+
+The notices' content is fixed at issue (`Certificate.notice_facts`); their PDFs are rendered on
+first download (`certificate_notice`) and stored with their SHA-256 then, so a batch of
+certificates renders one PDF per deal instead of three."""
 
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contracts.models import Deal, Objection
@@ -17,7 +21,7 @@ from marketplace.errors import DomainError
 from marketplace.numbering import next_in_sequence
 
 from .. import conf
-from ..errors import CertificateRefused
+from ..errors import CertificateRefused, NoSuchNotice
 from ..facts import contract_facts
 from ..models import Certificate, CertificateBatch, CertificateSequence, Contract, DealDocument
 from ..pdf import render_certificate_pdf, render_notice_pdf
@@ -62,8 +66,10 @@ def certificate_issue(*, deal, actor, batch=None) -> Certificate:
         refusal = certificate_refusal(deal, now=now)
         if refusal:
             raise CertificateRefused(refusal)
-        contract = Contract.objects.get(deal=deal, state=Contract.State.SIGNED)
-        certificate = Certificate.objects.create(
+        contract = Contract.objects.select_related("registration__enterprise").get(
+            deal=deal, state=Contract.State.SIGNED
+        )
+        certificate = Certificate(
             deal=deal,
             contract=contract,
             number=certificate_number_allocate(
@@ -73,6 +79,8 @@ def certificate_issue(*, deal, actor, batch=None) -> Certificate:
             issued_at=now,
             batch=batch,
         )
+        certificate.notice_facts = notice_snapshot(certificate)
+        certificate.save()
         transition(
             deal, "complete", actor=actor, at=now, payload={"certificate": certificate.number}
         )
@@ -114,8 +122,8 @@ def _record_price(deal, now):
 
 
 def certificate_render(*, certificate_id) -> Certificate:
-    """Task body: the certificate PDF, the filing notice and (terms ≥ 5 years) the registration
-    notice, each stored with its SHA-256. Idempotent."""
+    """Task body: the certificate PDF with its QR code, stored with its SHA-256. Idempotent.
+    The notices are rendered on first download (`certificate_notice`)."""
     with transaction.atomic():
         certificate = (
             Certificate.objects.select_for_update(of=("self",))
@@ -132,14 +140,78 @@ def certificate_render(*, certificate_id) -> Certificate:
             deal=deal, kind=DealDocument.Kind.CERTIFICATE, pdf=pdf, pages=pages
         )
         certificate.save(update_fields=["document"])
-        pdf, pages = render_notice_pdf(certificate, facts, kind="filing")
-        document_store(deal=deal, kind=DealDocument.Kind.FILING_NOTICE, pdf=pdf, pages=pages)
-        if facts.term_years >= conf.get("REGISTRATION_NOTICE_YEARS"):
-            pdf, pages = render_notice_pdf(certificate, facts, kind="registration")
-            document_store(
-                deal=deal, kind=DealDocument.Kind.REGISTRATION_NOTICE, pdf=pdf, pages=pages
-            )
     return certificate
+
+
+NOTICE_KINDS = (DealDocument.Kind.FILING_NOTICE, DealDocument.Kind.REGISTRATION_NOTICE)
+
+
+def notice_snapshot(certificate) -> dict:
+    """What the notices of `certificate` say, as JSON, read from the deal at issue (R-DEAL-8):
+    a filing notice to the collective always, a registration notice for terms ≥ 5 years."""
+    deal, contract = certificate.deal, certificate.contract
+    with translation.override("zh-hans"):
+        facts = contract_facts(deal, registration=contract.registration, number=contract.number)
+        kinds = [DealDocument.Kind.FILING_NOTICE.value]
+        if facts.term_years >= conf.get("REGISTRATION_NOTICE_YEARS"):
+            kinds.append(DealDocument.Kind.REGISTRATION_NOTICE.value)
+        signed_at = contract.signed_at
+        return {
+            "kinds": kinds,
+            "certificate_number": certificate.number,
+            "contract_number": contract.number,
+            "issued_on": timezone.localdate(certificate.issued_at).isoformat(),
+            "contract_signed_on": timezone.localdate(signed_at).isoformat() if signed_at else "",
+            "collective": facts.collective_name or f"{facts.listing.village.name}村集体经济组织",
+            "transferor": facts.transferor.name,
+            "transferee": facts.transferee.name,
+            "parcels": [
+                {"place": p["place"], "code": p["code"], "area_mu": str(p["area_mu"])}
+                for p in facts.parcels
+            ],
+            "mode": str(facts.mode_label),
+            "use": str(facts.use_label),
+            "term_start": facts.term_start.isoformat(),
+            "term_end": facts.term_end.isoformat(),
+            "term_years": f"{facts.term_years.normalize():f}",
+            "total_value_fen": facts.total_value_fen,
+        }
+
+
+def certificate_notice_kinds(certificate) -> list[str]:
+    """The notices `certificate` has (DealDocument kinds), rendered or not yet."""
+    facts = certificate.notice_facts
+    if facts:
+        return list(facts["kinds"])
+    # Issued before the snapshot existed: the notices were rendered at issue.
+    return list(
+        DealDocument.objects.filter(deal_id=certificate.deal_id, kind__in=NOTICE_KINDS)
+        .order_by("kind")
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+
+
+def certificate_notice(*, certificate, kind) -> DealDocument:
+    """The filing or registration notice of an issued certificate (R-DEAL-8): the stored PDF, or
+    rendered now from the facts fixed at issue and stored with its SHA-256 (once; the lock on
+    the certificate makes two first downloads render it once)."""
+    pk = getattr(certificate, "pk", certificate)
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update(of=("self",)).select_related("deal").get(pk=pk)
+        )
+        if kind not in certificate_notice_kinds(certificate):
+            raise NoSuchNotice()
+        stored = (
+            DealDocument.objects.filter(deal_id=certificate.deal_id, kind=kind)
+            .order_by("-version")
+            .first()
+        )
+        if stored is not None:
+            return stored
+        pdf, pages = render_notice_pdf(certificate.notice_facts, kind=kind)
+        return document_store(deal=certificate.deal, kind=kind, pdf=pdf, pages=pages)
 
 
 # ---------------------------------------------------------------- batches
