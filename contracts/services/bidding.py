@@ -34,6 +34,7 @@ from ..errors import (
     WrongState,
 )
 from ..models import Auction, Bid, Deal, Registration
+from ..sql import Select, instance, name
 from .common import lock_deal, send_on_commit
 from .deals import deal_award, deal_fail
 
@@ -119,7 +120,67 @@ def registration_for_bidding(*, listing_id, user) -> Registration:
     return registration
 
 
+# What a bid attempt needs, in one statement: the user's qualified registration for the listing
+# (R-BID-1), its deal's auction, and the bid already stored under the idempotency key, if any.
+_AUCTION_FIELDS = (
+    "id",
+    "deal",
+    "state",
+    "start_at",
+    "close_at",
+    "start_price_fen",
+    "increment_fen",
+    "current_price_fen",
+)
+_BID_CONTEXT = Select(
+    [
+        ("registration.id", "r", Registration, "id"),
+        ("registration.deal", "r", Registration, "deal"),
+        ("registration.enterprise", "r", Registration, "enterprise"),
+        ("registration.user", "r", Registration, "user"),
+        ("registration.state", "r", Registration, "state"),
+        ("registration.bidder_number", "r", Registration, "bidder_number"),
+        *((f"auction.{f}", "a", Auction, f) for f in _AUCTION_FIELDS),
+        ("known_bid", "b", Bid, "id"),
+    ],
+    lambda: (
+        f"FROM {name(Registration)} r "
+        f"JOIN {name(Deal)} d ON d.id = r.deal_id "
+        f"LEFT JOIN {name(Auction)} a ON a.deal_id = d.id "
+        f"LEFT JOIN {name(Bid)} b ON b.registration_id = r.id AND b.idempotency_key = %s "
+        "WHERE d.listing_id = %s AND r.enterprise_id = %s AND r.state = %s "
+        "ORDER BY r.created_at LIMIT 1"
+    ),
+)
+
+
 # ---------------------------------------------------------------- placing a bid
+
+
+def bid_submit(*, listing_id, user, amount, idempotency_key, actor=None) -> tuple[Bid, bool]:
+    """The API's bid: the rules of `bid_place`, with what it needs read in one query.
+
+    Refusals come in the same order as through `registration_for_bidding` + `bid_place`:
+    not qualified, then the key, then the amount, then the known key, then the auction.
+    """
+    enterprise_id = getattr(user, "enterprise_id", None)
+    if enterprise_id is None:
+        raise NotQualified()
+    key_ok = isinstance(idempotency_key, str) and KEY_RE.match(idempotency_key)
+    row = _BID_CONTEXT.one(
+        [idempotency_key if key_ok else "", listing_id, enterprise_id, Registration.State.QUALIFIED]
+    )
+    if row is None:
+        raise NotQualified()
+    key = check_key(idempotency_key)
+    amount_fen = parse_amount_fen(amount)
+    registration = instance(Registration, row, "registration.")
+    if row["known_bid"] is not None:
+        return _known_bid(row["known_bid"], registration), False
+    if row["auction.id"] is None:
+        raise AuctionNotOpen()
+    auction = instance(Auction, row, "auction.")
+    return _bid_attempt(auction, registration, amount_fen, key, actor)
 
 
 def bid_place(*, registration, amount, idempotency_key, actor=None) -> tuple[Bid, bool]:
@@ -133,6 +194,16 @@ def bid_place(*, registration, amount, idempotency_key, actor=None) -> tuple[Bid
         auction = registration.deal.auction
     except Deal.auction.RelatedObjectDoesNotExist as exc:
         raise AuctionNotOpen() from exc
+    return _bid_attempt(auction, registration, amount_fen, key, actor)
+
+
+def _known_bid(pk, registration) -> Bid:
+    bid = Bid.objects.select_related("auction").get(pk=pk)
+    bid.registration = registration
+    return bid
+
+
+def _bid_attempt(auction, registration, amount_fen, key, actor) -> tuple[Bid, bool]:
     # Unlocked pre-checks: these refusals stay true once true (price only rises, close is final).
     if auction.state == Auction.State.CLOSED:
         raise AuctionClosed()

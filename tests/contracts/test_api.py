@@ -196,3 +196,104 @@ def _fuzz_setup():
         auction, (a, _b) = live_auction()
         _CACHE["auction"] = (auction, api_for(a.user))
     return _CACHE["auction"]
+
+
+# ---------------------------------------------------------------- the hot path (issue 6, speed)
+
+
+def _bid_url(auction):
+    return f"/api/v1/listings/{auction.deal.listing_id}/bids/"
+
+
+@pytest.mark.parametrize("case", ["unknown token", "inactive user"])
+def test_the_bid_endpoint_refuses_a_bad_token_in_drf_s_own_words(case):
+    # given a token that is unknown, or belongs to a user who was deactivated
+    auction, (a, b) = live_auction()
+    client = api_for(a.user)
+    if case == "unknown token":
+        client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef")
+    else:
+        type(a.user).objects.filter(pk=a.user.pk).update(is_active=False)
+    # when it bids, and calls an endpoint on DRF's stock token authentication
+    refused = client.post(_bid_url(auction), {"amount_yuan": "500", "idempotency_key": "t"})
+    stock = client.get("/api/v1/registrations/")
+    # then both answer 401 with the same body
+    assert refused.status_code == stock.status_code == 401
+    assert refused.json() == stock.json()
+    assert refused["WWW-Authenticate"] == "Token"
+
+
+def test_a_losing_bid_costs_two_queries_and_takes_no_lock(django_assert_num_queries):
+    # given a bid of 500 in place
+    auction, (a, b) = live_auction()
+    client = api_for(b.user)
+    client.post(_bid_url(auction), {"amount_yuan": "500", "idempotency_key": "k1"}, format="json")
+    client = api_for(a.user)
+    # when another bidder offers 500 too: the token, then registration + auction + key at once
+    with django_assert_num_queries(2) as captured:
+        response = client.post(
+            _bid_url(auction), {"amount_yuan": "500", "idempotency_key": "k2"}, format="json"
+        )
+    # then it is refused from that read, without the auction's lock (R-BID-2)
+    assert response.status_code == 409 and response.json()["code"] == "bid_too_low"
+    assert response.json()["next_min_yuan"] == "510.00"
+    assert not any("FOR UPDATE" in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_replayed_key_is_answered_from_the_same_read_even_after_the_price_rose():
+    # given a's bid of 500 (key "same"), then b's bid of 510
+    auction, (a, b) = live_auction()
+    first = api_for(a.user).post(
+        _bid_url(auction), {"amount_yuan": "500", "idempotency_key": "same"}, format="json"
+    )
+    api_for(b.user).post(
+        _bid_url(auction), {"amount_yuan": "510", "idempotency_key": "b1"}, format="json"
+    )
+    # when a's request is retried (its amount is now too low)
+    again = api_for(a.user).post(
+        _bid_url(auction), {"amount_yuan": "500", "idempotency_key": "same"}, format="json"
+    )
+    # then it is the stored bid, not a refusal
+    assert again.status_code == 200
+    assert again.json() == first.json() | {"close_at": again.json()["close_at"]}
+
+
+def test_losing_bids_are_not_logged_as_warnings_but_refused_outsiders_are(caplog):
+    auction, (a, b) = live_auction()
+    client = api_for(a.user)
+    client.post(_bid_url(auction), {"amount_yuan": "500", "idempotency_key": "k1"}, format="json")
+    with caplog.at_level("WARNING", logger="django.request"):
+        low = api_for(b.user).post(
+            _bid_url(auction), {"amount_yuan": "500", "idempotency_key": "k2"}, format="json"
+        )
+        outsider = api_for(bidder()).post(
+            _bid_url(auction), {"amount_yuan": "600", "idempotency_key": "k3"}, format="json"
+        )
+    assert (low.status_code, outsider.status_code) == (409, 403)
+    logged = [r.getMessage() for r in caplog.records if r.name == "django.request"]
+    assert len(logged) == 1 and "Forbidden" in logged[0]
+
+
+def test_the_one_statement_read_gives_the_values_the_orm_gives():
+    from contracts.models import Auction, Registration
+    from contracts.services import bidding
+    from contracts.sql import instance
+
+    # given an auction with a bid (a datetime, a price, a leader)
+    auction, (a, b) = live_auction()
+    api_for(a.user).post(
+        _bid_url(auction), {"amount_yuan": "500", "idempotency_key": "k"}, format="json"
+    )
+    # when the hot path reads it
+    row = bidding._BID_CONTEXT.one(
+        ["k", auction.deal.listing_id, a.enterprise_id, Registration.State.QUALIFIED]
+    )
+    read = instance(Auction, row, "auction.")
+    # then every value equals the ORM's (aware datetimes on SQLite too), and the key is known
+    stored = Auction.objects.get(pk=auction.pk)
+    for field in bidding._AUCTION_FIELDS:
+        attname = Auction._meta.get_field(field).attname
+        assert getattr(read, attname) == getattr(stored, attname), field
+    assert read.start_at.tzinfo is not None
+    assert instance(Registration, row, "registration.").bidder_number == a.bidder_number
+    assert row["known_bid"] == auction.bids.get().pk
