@@ -11,7 +11,9 @@ class ContractsConfig(AppConfig):
         from marketplace.models import User
         from marketplace.navigation import register
 
-        from . import receivers  # noqa: F401  (connects the signal receivers)
+        from . import conf, receivers  # noqa: F401  (receivers connects the signal receivers)
+
+        conf.define()
 
         agribusiness = {User.Role.AGRIBUSINESS}
         staff = {User.Role.EXCHANGE_STAFF}

@@ -10,6 +10,10 @@ class ListingsConfig(AppConfig):
         from marketplace.models import User
         from marketplace.navigation import register
 
+        from . import conf
+
+        conf.define()
+
         R = User.Role
         register(_("Station console"), "listings:station_home", {R.STATION_OPERATOR})
         register(_("Listing review"), "listings:review_queue", {R.EXCHANGE_STAFF})

@@ -8,12 +8,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.choices import ForestClass, LandClass
 
+from . import conf
 from .models import Encumbrance, Listing, PermittedUse, PriceUnit
 
 ARABLE = {LandClass.PADDY, LandClass.DRY_LAND}
@@ -37,10 +37,14 @@ class CheckResult:
 
 
 def price_factor(listing) -> Decimal:
-    """R-LIST-4 factor: 1.0 for collective assets (and stored land), 0.8 for household rights."""
-    factors = getattr(settings, "LISTINGS_PRICE_FACTORS", {"household": "0.8", "collective": "1.0"})
-    key = "household" if listing.transferor_household_id else "collective"
-    return Decimal(factors[key])
+    """R-LIST-4 factor: 1.0 for collective assets (and stored land), 0.8 for household rights
+    (the rulebook's numbers for the listing's county)."""
+    key = (
+        conf.PRICE_FACTOR_HOUSEHOLD
+        if listing.transferor_household_id
+        else conf.PRICE_FACTOR_COLLECTIVE
+    )
+    return conf.get(key, county=getattr(listing, "county_id", None))
 
 
 def term_years(start: dt.date, end: dt.date) -> Decimal:
@@ -289,7 +293,10 @@ def review_checks(listing: Listing) -> list[CheckResult]:
     ]
 
 
-def announcement_minimum(land_class: str, on: dt.date) -> int:
-    """R-LIST-5: at least 5 working days for arable land announced 1 Mar–1 May, else 7."""
+def announcement_minimum(land_class: str, on: dt.date, *, county=None, right_type="") -> int:
+    """R-LIST-5: at least 5 working days for arable land announced 1 Mar–1 May, else 7
+    (the rulebook's numbers for the county and right type)."""
     spring = dt.date(on.year, 3, 1) <= on <= dt.date(on.year, 5, 1)
-    return 5 if (spring and land_class in ARABLE) else 7
+    if spring and land_class in ARABLE:
+        return conf.get(conf.ANNOUNCEMENT_MIN_SPRING, county=county)
+    return conf.get(conf.ANNOUNCEMENT_MIN, county=county, right_type=right_type)

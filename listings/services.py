@@ -18,7 +18,7 @@ from marketplace.choices import LandClass, RightType, TransferMode
 from marketplace.errors import Conflict, Invalid, NotAllowed
 from marketplace.numbering import next_in_sequence
 
-from . import checks, signals
+from . import checks, conf, signals
 from .grams import normalise, text_grams
 from .models import Entrustment, Listing, ListingSequence, PriceUnit, Right
 
@@ -28,8 +28,6 @@ LISTED_RIGHT_TYPE = {
     RightType.FOREST: RightType.FOREST,
     RightType.STORED_LAND: RightType.STORED_LAND,
 }
-LARGE_DEAL_FEN = 300_000 * 100  # R-LIST-6
-RELIST_MAX_CUT = Decimal("0.10")  # R-FAIL-1
 
 
 class ListingInvalid(Invalid):
@@ -135,15 +133,22 @@ def _validate_terms(*, right, parcels, terms):
         )
 
 
-def default_deposit_fen(*, price_unit, listing_price_fen, area_mu) -> int:
-    """R-REG-4 via valuation.formulas.default_deposit: 30 % of a year's rent or of the total."""
+def default_deposit_fen(
+    *, price_unit, listing_price_fen, area_mu, county=None, right_type=""
+) -> int:
+    """R-REG-4 via valuation.formulas.default_deposit: 30 % of a year's rent or of the total,
+    at least 1,000 yuan (the rulebook's numbers for the county and right type)."""
     from valuation.formulas import default_deposit
 
+    rates = {
+        "share": conf.get(conf.DEPOSIT_SHARE, county=county, right_type=right_type),
+        "minimum": Decimal(conf.get(conf.DEPOSIT_MINIMUM, county=county)) / 100,
+    }
     price = Decimal(listing_price_fen) / 100
     if price_unit == PriceUnit.TOTAL:
-        deposit = default_deposit(total=price)
+        deposit = default_deposit(total=price, **rates)
     else:
-        deposit = default_deposit(annual_rent=price * Decimal(str(area_mu)))
+        deposit = default_deposit(annual_rent=price * Decimal(str(area_mu)), **rates)
     return int(deposit * 100)
 
 
@@ -236,6 +241,12 @@ def listing_create(
                 price_unit=listing.price_unit,
                 listing_price_fen=listing.listing_price_fen,
                 area_mu=listing.area_mu,
+                county=listing.county,
+                right_type=listing.right_type,
+            )
+        if terms.get("announcement_workdays") is None:
+            listing.announcement_workdays = conf.get(
+                conf.ANNOUNCEMENT_WORKDAYS, county=listing.county, right_type=listing.right_type
             )
         listing.number = listing_number_allocate(
             county=listing.county, year=timezone.localdate().year
@@ -371,10 +382,23 @@ def _lock_valuation_report(listing):
     valuation_report_lock(report=report)
 
 
+def announcement_workdays_proposed(listing) -> int:
+    """What the publish form proposes: the filed period, or the rulebook's (R-LIST-5)."""
+    return listing.announcement_workdays or conf.get(
+        conf.ANNOUNCEMENT_WORKDAYS, county=listing.county_id, right_type=listing.right_type
+    )
+
+
 def announcement_workdays_for(listing, on: dt.date, requested: int | None = None) -> int:
     """R-LIST-5: default 10 working days; never fewer than the minimum for the season."""
-    n = requested if requested is not None else listing.announcement_workdays or 10
-    minimum = checks.announcement_minimum(listing.land_class, on)
+    n = requested if requested is not None else listing.announcement_workdays
+    if not n:
+        n = conf.get(
+            conf.ANNOUNCEMENT_WORKDAYS, county=listing.county_id, right_type=listing.right_type
+        )
+    minimum = checks.announcement_minimum(
+        listing.land_class, on, county=listing.county_id, right_type=listing.right_type
+    )
     if n < minimum:
         _refuse(
             "announcement_workdays",
@@ -393,7 +417,9 @@ def listing_publish(*, listing, actor, workdays_count: int | None = None, at=Non
         ends_at = workdays.period_end(today, n)
         _transition(listing, "announce", at=at, ends_at=ends_at)
         listing.announcement_workdays = n
-        listing.publish_in_county_media = checks.total_value_fen(listing) >= LARGE_DEAL_FEN
+        listing.publish_in_county_media = checks.total_value_fen(listing) >= conf.get(
+            conf.COUNTY_MEDIA_YUAN, county=listing.county_id
+        )
         listing.save()
         audit.record(
             action="listing.published",
@@ -498,16 +524,24 @@ def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:
             raise Conflict(_("Only a closed listing whose deal failed can be relisted."))
         if old.relistings.exists():
             raise Conflict(_("This listing has already been relisted."))
+        max_cut = conf.get(conf.RELIST_MAX_CUT, county=old.county_id)
         lowest = int(
-            (Decimal(old.listing_price_fen) * (1 - RELIST_MAX_CUT)).quantize(
+            (Decimal(old.listing_price_fen) * (1 - max_cut)).quantize(
                 Decimal(1), rounding=ROUND_HALF_UP
             )
         )
         if listing_price_fen < lowest:
             _refuse(
                 "listing_price_fen",
-                _("Listing price: at most 10 %% below the previous %(prev)s yuan (R-FAIL-1).")
-                % {"prev": Decimal(old.listing_price_fen) / 100},
+                _(
+                    "Listing price: at most %(cut)s %% below the previous %(prev)s yuan, "
+                    "i.e. at least %(lowest)s yuan (R-FAIL-1)."
+                )
+                % {
+                    "cut": (max_cut * 100).normalize(),
+                    "prev": Decimal(old.listing_price_fen) / 100,
+                    "lowest": Decimal(lowest) / 100,
+                },
                 code="relist_price_too_low",
             )
         floor = _relist_floor_fen(old)

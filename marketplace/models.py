@@ -386,6 +386,58 @@ class HolidayYear(models.Model):
         return str(self.year)
 
 
+# ---------------------------------------------------------------- the rulebook's numbers
+
+
+class RuleSetting(models.Model):
+    """A staff-chosen value of one rulebook number (RULES.md: every [practice]/[default] number
+    is a setting staff can change, per county and per right type where offered).
+
+    No county means prefecture-wide; no right type means every right type. The most specific row
+    wins (see `marketplace.rulebook.value`). Changes are recorded in the audit log.
+    """
+
+    key = models.CharField(_("Setting"), max_length=64)
+    county = models.ForeignKey(
+        County,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("County"),
+        help_text=_("Empty: the whole prefecture."),
+    )
+    right_type = models.CharField(
+        _("Right type"),
+        max_length=30,
+        blank=True,
+        help_text=_("Empty: every right type."),
+    )
+    value = models.CharField(_("Value"), max_length=40)
+    reason = models.CharField(_("Reason for the change"), max_length=200)
+    changed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["key", "county__code", "right_type"]
+        verbose_name = _("Rule setting")
+        verbose_name_plural = _("Rule settings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "right_type"],
+                condition=models.Q(county__isnull=True),
+                name="rulesetting_one_prefecture_value",
+            ),
+            models.UniqueConstraint(
+                fields=["key", "county", "right_type"],
+                condition=models.Q(county__isnull=False),
+                name="rulesetting_one_county_value",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.key}={self.value}"
+
+
 # ---------------------------------------------------------------- audit log
 
 

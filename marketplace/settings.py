@@ -262,6 +262,12 @@ EXCHANGE = {
     "DEADLINE_HOUR": 17,  # R-TIME-2
 }
 
+# The rulebook's numbers staff change (marketplace/rulebook.py): seeds by key, e.g.
+# RULEBOOK = {"bid.extension_minutes": 5}. Each process re-reads staff changes after this many
+# seconds (0 in tests: every read goes to the database, so a rolled-back change is never seen).
+RULEBOOK: dict = {}
+RULEBOOK_CACHE_SECONDS = 0 if TESTING else env.int("RULEBOOK_CACHE_SECONDS", default=30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

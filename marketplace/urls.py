@@ -8,7 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import rulebook_views, views
 
 api_v1 = [
     path("", include("marketplace.api_urls")),
@@ -30,6 +30,13 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("console/", views.dashboard, name="dashboard"),
+    path("console/rules/", rulebook_views.rulebook_index, name="rulebook"),
+    path("console/rules/<str:key>/", rulebook_views.rulebook_edit, name="rulebook_edit"),
+    path(
+        "console/rules/values/<int:pk>/remove/",
+        rulebook_views.rulebook_reset,
+        name="rulebook_reset",
+    ),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),

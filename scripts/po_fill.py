@@ -18,6 +18,14 @@ def quote(text):
     return json.dumps(text, ensure_ascii=False)
 
 
+def _unfuzzy(line):
+    """Drop the fuzzy flag from a flags line ("#, fuzzy, python-format" → "#, python-format")."""
+    if not line.startswith("#,"):
+        return line
+    flags = [f.strip() for f in line[2:].split(",") if f.strip() and f.strip() != "fuzzy"]
+    return "#, " + ", ".join(flags) if flags else "#,"
+
+
 def main(po_path, json_path):
     with open(json_path, encoding="utf-8") as fh:
         mapping = json.load(fh)
@@ -41,9 +49,8 @@ def main(po_path, json_path):
             j += 1
         msgid = unquote(id_lines)
         rest = lines[j:]
-        lines = [ln for ln in lines[:idx] if ln != "#, fuzzy" and not ln.startswith("#| ")] + lines[
-            idx:j
-        ]
+        lines = [_unfuzzy(ln) for ln in lines[:idx] if not ln.startswith("#| ")] + lines[idx:j]
+        lines = [ln for ln in lines if ln != "#,"]
         if rest and rest[0].startswith("msgid_plural"):
             plural_lines = [rest[0]]
             k = 1

@@ -273,8 +273,10 @@ def service_fee(*, deal_value, transferor_exempt):
         return max(fee, SERVICE_FEE_MINIMUM)
 
 
-def default_deposit(*, annual_rent=None, total=None):
-    """R-REG-4: 30 % of one year's rent (lease) or of the total (transfer), up to whole yuan, ≥ 1000."""
+def default_deposit(*, annual_rent=None, total=None, share=DEPOSIT_SHARE, minimum=DEPOSIT_MINIMUM):
+    """R-REG-4: 30 % of one year's rent (lease) or of the total (transfer), up to whole yuan, ≥ 1000.
+
+    `share` and `minimum` are the rulebook's numbers in force (staff may change them)."""
     if (annual_rent is None) == (total is None):
         raise ValueError("annual_rent: give exactly one of annual_rent (lease) or total (transfer)")
     with localcontext() as ctx:
@@ -283,5 +285,11 @@ def default_deposit(*, annual_rent=None, total=None):
             base = _positive("annual_rent", annual_rent)
         else:
             base = _positive("total", total)
-        deposit = (base * DEPOSIT_SHARE).quantize(ONE, rounding=ROUND_CEILING)
-        return max(deposit, DEPOSIT_MINIMUM)
+        share = _dec("share", share)
+        minimum = _dec("minimum", minimum)
+        if not Decimal(0) <= share <= Decimal(1):
+            raise ValueError(f"share: must be between 0 and 1, not {share}")
+        if minimum < 0:
+            raise ValueError(f"minimum: must be 0 or more, not {minimum}")
+        deposit = (base * share).quantize(ONE, rounding=ROUND_CEILING)
+        return max(deposit, minimum)

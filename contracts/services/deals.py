@@ -87,10 +87,10 @@ def deal_values(*, listing, price_fen: int) -> tuple[int | None, int]:
 # ---------------------------------------------------------------- mode selection (R-MODE-1)
 
 
-def auction_default_start(now) -> dt.datetime:
-    """The next working day at 10:00 Beijing time."""
+def auction_default_start(now, *, county=None) -> dt.datetime:
+    """The next working day at 10:00 Beijing time (the county's rulebook hour)."""
     day = workdays.add_workdays(timezone.localdate(now), 1)
-    return workdays.deadline_at(day, hour=conf.get("AUCTION_START_HOUR"))
+    return workdays.deadline_at(day, hour=conf.get("AUCTION_START_HOUR", county=county))
 
 
 def deal_select_mode(*, deal, actor=None, now=None, auction_start_at=None) -> Deal:
@@ -119,7 +119,11 @@ def deal_select_mode(*, deal, actor=None, now=None, auction_start_at=None) -> De
             _offer_create(deal, qualified[0], now=now)
         else:
             transition(deal, "start_auction", actor=actor, at=now, payload=payload)
-            _auction_create(deal, start_at=auction_start_at or auction_default_start(now))
+            _auction_create(
+                deal,
+                start_at=auction_start_at
+                or auction_default_start(now, county=deal.listing.county_id),
+            )
     return deal
 
 
@@ -145,13 +149,14 @@ def _auction_create(deal, *, start_at) -> Auction:
     from .bidding import schedule_close
 
     listing = deal.listing
-    close_at = start_at + dt.timedelta(minutes=conf.get("AUCTION_DURATION_MINUTES"))
+    county = listing.county_id
+    close_at = start_at + dt.timedelta(minutes=conf.get("AUCTION_DURATION_MINUTES", county=county))
     auction = Auction.objects.create(
         deal=deal,
         start_at=start_at,
         scheduled_close_at=close_at,
         close_at=close_at,
-        extension_window=dt.timedelta(minutes=conf.get("EXTENSION_MINUTES")),
+        extension_window=dt.timedelta(minutes=conf.get("EXTENSION_MINUTES", county=county)),
         start_price_fen=listing.listing_price_fen,
         increment_fen=listing.increment_fen,
     )
@@ -165,7 +170,10 @@ def _auction_create(deal, *, start_at) -> Auction:
 
 
 def _offer_create(deal, registration, *, now) -> NegotiatedOffer:
-    confirm_by = workdays.period_end(timezone.localdate(now), conf.get("NEGOTIATION_WORKDAYS"))
+    confirm_by = workdays.period_end(
+        timezone.localdate(now),
+        conf.get("NEGOTIATION_WORKDAYS", county=deal.listing.county_id),
+    )
     offer = NegotiatedOffer.objects.create(
         deal=deal,
         registration=registration,
@@ -236,7 +244,10 @@ def deal_award(deal, *, winner, price_fen, at, actor=None):
     from .registrations import _deposit_release
 
     annual, total = deal_values(listing=deal.listing, price_fen=price_fen)
-    ends_at = workdays.period_end(timezone.localdate(at), conf.get("RESULT_ANNOUNCEMENT_WORKDAYS"))
+    ends_at = workdays.period_end(
+        timezone.localdate(at),
+        conf.get("RESULT_ANNOUNCEMENT_WORKDAYS", county=deal.listing.county_id),
+    )
     transition(
         deal,
         "award",

@@ -44,10 +44,10 @@ def registration_refusal(*, user, listing: Listing, on=None) -> str | None:
         or (enterprise.id_number and enterprise.id_number == household.id_number)
     ):
         return _("The transferor cannot register for its own listing (R-REG-6).")
-    return identity_refusal(enterprise, on=on)
+    return identity_refusal(enterprise, on=on, county=listing.county_id)
 
 
-def identity_refusal(enterprise: Enterprise, *, on) -> str | None:
+def identity_refusal(enterprise: Enterprise, *, on, county=None) -> str | None:
     """R-REG-1: a valid USCC, or a natural person with a valid ID number aged 18–70."""
     if enterprise.uscc:
         try:
@@ -62,7 +62,8 @@ def identity_refusal(enterprise: Enterprise, *, on) -> str | None:
     except ValidationError:
         return _("Your resident ID number is not valid (R-REG-1).")
     age = age_on(enterprise.id_number, on)
-    low, high = conf.get("BIDDER_MIN_AGE"), conf.get("BIDDER_MAX_AGE")
+    low = conf.get("BIDDER_MIN_AGE", county=county)
+    high = conf.get("BIDDER_MAX_AGE", county=county)
     if not low <= age <= high:
         return _("A natural-person bidder must be aged %(low)s to %(high)s (R-REG-1).") % {
             "low": low,
@@ -83,9 +84,9 @@ def review_tier(enterprise, listing) -> str | None:
     outsider_person = enterprise.is_natural_person and not is_collective_member(enterprise, listing)
     if not (enterprise.is_commercial_capital or outsider_person):
         return None
-    if listing.area_mu >= conf.get("REVIEW_PREFECTURE_MU"):
+    if listing.area_mu >= conf.get("REVIEW_PREFECTURE_MU", county=listing.county_id):
         return QualificationReview.Tier.PREFECTURE
-    if listing.area_mu >= conf.get("REVIEW_COUNTY_MU"):
+    if listing.area_mu >= conf.get("REVIEW_COUNTY_MU", county=listing.county_id):
         return QualificationReview.Tier.COUNTY
     return None
 
@@ -155,7 +156,10 @@ def registration_create(*, listing, user, business_plan="") -> Registration:
 
 
 def _review_create(registration, *, tier, business_plan, now):
-    due = workdays.period_end(timezone.localdate(now), conf.get("REVIEW_WORKDAYS"))
+    due = workdays.period_end(
+        timezone.localdate(now),
+        conf.get("REVIEW_WORKDAYS", county=registration.deal.listing.county_id),
+    )
     review = QualificationReview.objects.create(
         registration=registration,
         tier=tier,

@@ -15,6 +15,7 @@ from ..forms import PublishForm, ReturnForm, WithdrawForm
 from ..geometry import render_svg
 from ..models import Listing
 from ..selectors import listing_list_for_user, listing_review_queue
+from ..services import announcement_workdays_proposed
 from .common import private_file, scoped_listing, staff_required
 
 
@@ -74,7 +75,7 @@ def review_detail(request, pk):
         "valuation_link": _valuation_link(listing),
         "candidate_reports": _candidate_reports(listing) if not report else [],
         "return_form": ReturnForm(),
-        "publish_form": PublishForm(initial={"workdays": listing.announcement_workdays or 10}),
+        "publish_form": PublishForm(initial={"workdays": announcement_workdays_proposed(listing)}),
         "withdraw_form": WithdrawForm(),
         "events": _events(listing),
     }

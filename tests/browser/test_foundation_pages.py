@@ -36,3 +36,26 @@ def test_language_switch_to_english(page):
         page.select_option("#lang-select", "en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("link", name="Log in").is_visible()
+
+
+def test_staff_change_a_rule_number_for_their_county(page):
+    # given county staff of 古丈县 (RULES.md header: [practice] numbers are staff settings)
+    county = factories.CountyFactory(code="433126", name="古丈县")
+    factories.UserFactory(username="staff1", role="exchange_staff", county=county)
+    login(page, "staff1")
+    # when they open 规则参数 from the console and change the R-LIST-5 minimum
+    page.get_by_role("link", name="规则参数").first.click()
+    row = page.locator("tr[data-key='listing.announcement_min']")
+    assert "R-LIST-5" in row.inner_text()
+    row.get_by_role("link", name="调整").click()
+    page.fill("#id_value", "abc")
+    page.fill("#id_reason", "县农业农村局意见")
+    page.click("button:has-text('保存')")
+    # then a bad value is refused next to the field
+    assert page.get_by_text("数值：应为整数（R-LIST-5）。").is_visible()
+    page.fill("#id_value", "9")
+    page.fill("#id_reason", "县农业农村局意见")
+    page.click("button:has-text('保存')")
+    # and the list shows the county's value
+    row = page.locator("tr[data-key='listing.announcement_min']")
+    assert "古丈县：9 个工作日" in row.inner_text()

@@ -144,6 +144,7 @@ def test_r_list_5_publishing_counts_10_working_days_to_17_00(approved, staff):
     )
 
 
+@pytest.mark.django_db
 def test_r_list_5_minimum_periods():
     assert announcement_minimum("paddy", dt.date(2026, 3, 15)) == 5
     assert announcement_minimum("paddy", dt.date(2026, 5, 1)) == 5
