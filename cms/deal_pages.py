@@ -89,7 +89,23 @@ def _publish(*, deal, kind, title, body, period_ends_at=None):
 
 @receiver(deal_awarded, dispatch_uid="cms.deal_result_page")
 def publish_result(sender, deal, **kwargs):
-    """成交公示 for 5 working days with the winner's name and price (R-DEAL-1)."""
+    """成交公示 for 5 working days with the winner's name and price (R-DEAL-1). A deal awarded
+    again to the runner-up after a default (R-DEAL-5) has a new announcement period: its page
+    is republished with the new transferee, price and period (one page per deal number)."""
+    page = AnnouncementPage.objects.filter(
+        kind=AnnouncementPage.Kind.RESULT, listing_id=deal.listing_id, deal_number=deal.number
+    ).first()
+    body = (
+        "<p>原受让方未按期签订合同或支付价款，已按规则由次高出价人以其最后报价递补成交。</p>"
+        + result_body(deal)
+    )
+    if page is not None and page.body != body and deal.defaulted_at is not None:
+        page.title = f"成交公示（递补成交）：{deal.listing.title}"[:255]
+        page.body = body
+        page.period_ends_at = deal.result_announcement_ends_at
+        with transaction.atomic():
+            page.save_revision().publish()
+        return page
     return _publish(
         deal=deal,
         kind=AnnouncementPage.Kind.RESULT,

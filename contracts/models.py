@@ -3,7 +3,8 @@
 Deal states (docs/deal-states.md is generated from the transitions below):
 registration → failed | negotiating | auction; negotiating | auction → awarded; auction → failed;
 awarded → signing → payment → settled → complete; awarded | signing | payment → defaulted;
-failed → relisted | stored; registration | negotiating | auction → withdrawn.
+defaulted → awarded (the runner-up, R-DEAL-5); failed → relisted | stored;
+registration | negotiating | auction → withdrawn.
 
 Transitions are thin (check state, set fields). The services in `contracts.services` lock rows,
 call the transition, save, write the audit event and queue side effects on commit.
@@ -205,6 +206,22 @@ class Deal(models.Model):
     )
     def mark_defaulted(self, *, at):
         self.defaulted_at = at
+
+    @transition(field=state, source=State.DEFAULTED, target=State.AWARDED)
+    def award_runner_up(
+        self, *, winner, price_fen, annual_rent_fen, total_value_fen, at, announcement_ends_at
+    ):
+        """R-DEAL-5: after the winner's default, the runner-up at its last bid; a new result
+        announcement runs (R-DEAL-1) and the signing and payment steps start again."""
+        self.winner = winner
+        self.transferee = winner.enterprise
+        self.price_fen = price_fen
+        self.annual_rent_fen = annual_rent_fen
+        self.total_value_fen = total_value_fen
+        self.awarded_at = at
+        self.result_announcement_ends_at = announcement_ends_at
+        self.signing_started_at = None
+        self.payment_started_at = None
 
     @transition(field=state, source=State.FAILED, target=State.RELISTED)
     def mark_relisted(self, *, new_listing):

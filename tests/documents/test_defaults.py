@@ -130,6 +130,40 @@ def test_r_deal_5_staff_award_the_runner_up_at_its_last_bid(db, django_capture_o
         services.deal_award_runner_up(deal=Deal.objects.get(pk=deal.pk), actor=staff)
 
 
+def test_r_deal_5_the_runner_up_award_is_a_logged_transition_with_a_new_announcement(
+    db, django_capture_on_commit_callbacks
+):
+    """R-DEAL-5 + R-DEAL-1: defaulted → awarded through Deal.award_runner_up (django-fsm-log
+    records it), with a new result announcement of 5 working days published for the runner-up."""
+    from django_fsm_log.models import StateLog
+
+    from cms.models import AnnouncementPage
+    from marketplace import workdays
+
+    deal, winner, runner = auction_deal(django_capture_on_commit_callbacks)
+    first_page = AnnouncementPage.objects.get(kind="result", deal_number=deal.number)
+    assert winner.enterprise.name in first_page.body
+    services.deadlines_sweep(now=after(Contract.objects.get(deal=deal).sign_by))
+    staff = kernel.UserFactory(role="exchange_staff")
+    # when staff award it to the runner-up
+    with django_capture_on_commit_callbacks(execute=True):
+        services.deal_award_runner_up(deal=Deal.objects.get(pk=deal.pk), actor=staff)
+    deal = Deal.objects.get(pk=deal.pk)
+    # then the state machine logged defaulted → awarded
+    log = StateLog.objects.for_(deal).filter(transition="award_runner_up").get()
+    assert (log.source_state, log.state) == ("defaulted", "awarded")
+    # and a new 5-working-day result announcement runs from today for the runner-up's price
+    today = timezone.localdate()
+    assert deal.result_announcement_ends_at == workdays.period_end(today, 5)
+    assert deal.awarded_at.date() == timezone.now().date()
+    page = AnnouncementPage.objects.get(kind="result", deal_number=deal.number)
+    assert page.period_ends_at == deal.result_announcement_ends_at
+    assert runner.enterprise.name in page.body and "520.00" in page.body
+    assert winner.enterprise.name not in page.body and page.live
+    # and the certificate waits for that announcement (R-DEAL-1)
+    assert services.certificate_refusal(deal) is not None
+
+
 def test_r_deal_5_staff_relist_a_defaulted_deal(db, django_capture_on_commit_callbacks):
     # given a defaulted negotiated deal (no runner-up)
     a = awarded_deal(django_capture_on_commit_callbacks, geometry=False)

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contracts import signals
 from contracts.models import Bid, Deal, Deposit
-from marketplace import audit
+from marketplace import audit, workdays
 
 from .. import recipients
 from ..errors import NoRunnerUp, WrongState
@@ -135,10 +136,15 @@ def runner_up_for(deal):
 
 
 def deal_award_runner_up(*, deal, actor) -> Deal:
-    """R-DEAL-5: staff award the defaulted deal to the runner-up at its last bid."""
-    from contracts.services import deal_values
+    """R-DEAL-5: staff award the defaulted deal to the runner-up at its last bid.
 
-    from ..tasks import generate_contract_task
+    As the first award does: a new result announcement of 5 working days (R-DEAL-1) is
+    published (cms, on `deal_awarded`) and the runner-up's contract is generated (this app's
+    receiver of the same signal); the certificate waits until the new announcement is over.
+    """
+    from contracts import conf as deal_conf
+    from contracts.services import deal_values
+    from contracts.services.common import send_on_commit
 
     now = timezone.now()
     with transaction.atomic():
@@ -151,21 +157,21 @@ def deal_award_runner_up(*, deal, actor) -> Deal:
             raise NoRunnerUp()
         registration, price_fen = found
         annual, total = deal_values(listing=deal.listing, price_fen=price_fen)
-        _reopen(
-            deal,
-            registration=registration,
-            price_fen=price_fen,
-            annual=annual,
-            total=total,
-            now=now,
+        ends_at = workdays.period_end(
+            timezone.localdate(now), deal_conf.get("RESULT_ANNOUNCEMENT_WORKDAYS")
         )
-        audit.record(
-            action="deal.awarded_to_runner_up",
-            obj=deal,
+        transition(
+            deal,
+            "award_runner_up",
             actor=actor,
+            action="deal.awarded_to_runner_up",
+            winner=registration,
+            price_fen=price_fen,
+            annual_rent_fen=annual,
+            total_value_fen=total,
+            at=now,
+            announcement_ends_at=ends_at,
             payload={
-                "from": Deal.State.DEFAULTED,
-                "to": Deal.State.AWARDED,
                 "registration": registration.pk,
                 "bidder_number": registration.bidder_number,
                 "price_fen": price_fen,
@@ -176,28 +182,8 @@ def deal_award_runner_up(*, deal, actor) -> Deal:
         default.runner_up = registration
         default.decided_by, default.decided_at = actor, now
         default.save()
-        transaction.on_commit(partial(generate_contract_task.delay, deal.pk))
+        send_on_commit(signals.deal_awarded, deal=deal)
     return Deal.objects.get(pk=deal.pk)
-
-
-def _reopen(deal, *, registration, price_fen, annual, total, now):
-    """defaulted → awarded for the runner-up.
-
-    contracts.models.Deal has no transition out of `defaulted` (the deals engineer owns that
-    file); until it gets a thin `award_runner_up` transition, the row is moved with an update
-    guarded by the state, under the deal's lock, and the caller records the audit event.
-    """
-    fields = {
-        "winner": registration,
-        "transferee": registration.enterprise,
-        "price_fen": price_fen,
-        "annual_rent_fen": annual,
-        "total_value_fen": total,
-        "awarded_at": now,
-    }
-    Deal.objects.filter(pk=deal.pk, state=Deal.State.DEFAULTED).update(
-        state=Deal.State.AWARDED, signing_started_at=None, payment_started_at=None, **fields
-    )
 
 
 def deal_relist_after_default(*, deal, listing_price_fen, actor):
