@@ -158,7 +158,8 @@ def deal_award_runner_up(*, deal, actor) -> Deal:
         registration, price_fen = found
         annual, total = deal_values(listing=deal.listing, price_fen=price_fen)
         ends_at = workdays.period_end(
-            timezone.localdate(now), deal_conf.get("RESULT_ANNOUNCEMENT_WORKDAYS")
+            timezone.localdate(now),
+            deal_conf.get("RESULT_ANNOUNCEMENT_WORKDAYS", county=deal.listing.county_id),
         )
         transition(
             deal,
