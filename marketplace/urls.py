@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("listings.api_urls")),
     path("", include("valuation.api_urls")),
     path("", include("contracts.api_urls")),
+    path("", include("contracts.documents.api_urls")),
     path("", include("marketplace.payments.api_urls")),
 ]
 

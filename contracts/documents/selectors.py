@@ -6,7 +6,15 @@ from django.http import Http404
 from contracts.models import Deal
 from marketplace.models import User
 
-from .models import Certificate, Contract, DealDocument, Notification, RentInstalment, Settlement
+from .models import (
+    Certificate,
+    Contract,
+    DealDocument,
+    Notification,
+    RentInstalment,
+    Settlement,
+    Signature,
+)
 from .services.signing import can_witness
 
 STAFF_STATES = [
@@ -177,6 +185,90 @@ def certificate_public(*, number) -> Certificate:
     if cert is None:
         raise Http404
     return cert
+
+
+def contracts_readable(*, number, user) -> tuple[Deal, list[Contract]]:
+    """A deal's contracts for the API: all of them for staff (in scope), the household and its
+    station; an agribusiness only its own (the deal's earlier or later transferees' are not)."""
+    deal = Deal.objects.select_related("listing").filter(number=number).first()
+    if deal is None:
+        raise Http404
+    if not deal_readable_by(user, deal):
+        raise PermissionDenied
+    contracts = Contract.objects.filter(deal=deal).select_related("transferee", "current", "final")
+    if (
+        not (is_staff_reader(user) and _in_scope(user, deal))
+        and user.role == User.Role.AGRIBUSINESS
+    ):
+        contracts = contracts.filter(transferee_id=user.enterprise_id)
+    return deal, list(contracts.order_by("created_at", "pk"))
+
+
+def contract_versions(deal, contracts) -> dict[int, list[DealDocument]]:
+    """Contract PDFs by contract: each version belongs to the latest contract created before it
+    (a runner-up's contract is created, then rendered, after the defaulted one)."""
+    ordered = sorted(
+        Contract.objects.filter(deal=deal).only("pk", "created_at"),
+        key=lambda c: (c.created_at, c.pk),
+    )
+    wanted = {c.pk for c in contracts}
+    out: dict[int, list[DealDocument]] = {pk: [] for pk in wanted}
+    docs = DealDocument.objects.filter(deal=deal, kind=DealDocument.Kind.CONTRACT).order_by(
+        "version"
+    )
+    for doc in docs:
+        owner = None
+        for contract in ordered:
+            if contract.created_at <= doc.created_at:
+                owner = contract.pk
+        if owner in wanted:
+            out[owner].append(doc)
+    return out
+
+
+def signatures_by_document(contracts) -> dict[int, list[Signature]]:
+    out: dict[int, list[Signature]] = {}
+    rows = Signature.objects.filter(contract__in=contracts).order_by("signed_at", "pk")
+    for signature in rows:
+        out.setdefault(signature.document_id, []).append(signature)
+    return out
+
+
+def certificate_public_facts(*, number) -> dict:
+    """What the public verification shows: no ID numbers, a household's name masked (张**), a
+    natural-person transferee's too; the facts as fixed at issue."""
+    from marketplace.models import mask_name
+    from marketplace.money import fen_to_yuan
+
+    from .services.certificates import notice_snapshot
+
+    certificate = certificate_public(number=number)
+    deal = certificate.deal
+    listing = deal.listing
+    facts = certificate.notice_facts or notice_snapshot(certificate)
+    transferor = facts["transferor"]
+    if listing.transferor_household_id:
+        transferor = mask_name(transferor)
+    transferee = facts["transferee"]
+    if deal.transferee is not None and deal.transferee.is_natural_person:
+        transferee = mask_name(transferee)
+    total = deal.total_value_fen
+    return {
+        "number": certificate.number,
+        "issued_at": certificate.issued_at,
+        "deal": deal.number,
+        "listing": f"{listing.number} {listing.title}",
+        "location": f"{listing.county.name}{listing.township.name}{listing.village.name}",
+        "transferor": transferor,
+        "transferee": transferee,
+        "parcels": [{"code": p["code"], "area_mu": p["area_mu"]} for p in facts["parcels"]],
+        "transfer_mode": facts["mode"],
+        "term_start": facts["term_start"],
+        "term_end": facts["term_end"],
+        "total_value_yuan": None if total is None else str(fen_to_yuan(total)),
+        "awarded_at": deal.awarded_at,
+        "sha256": certificate.document.sha256 if certificate.document_id else None,
+    }
 
 
 def notifications_for(user, limit=50):

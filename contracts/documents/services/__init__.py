@@ -11,6 +11,7 @@ from .certificates import (
     deals_ready_for_certificate,
     document_verify,
 )
+from .certificates import notice_snapshot as certificate_notice_snapshot
 from .defaults import (
     deadlines_sweep,
     deal_award_runner_up,
@@ -45,6 +46,7 @@ __all__ = [
     "certificate_issue",
     "certificate_notice",
     "certificate_notice_kinds",
+    "certificate_notice_snapshot",
     "certificate_refusal",
     "certificate_render",
     "contract_generate",
