@@ -18,8 +18,10 @@ class ContractDocumentsConfig(AppConfig):
         from marketplace.models import User
         from marketplace.navigation import register, register_panel
 
-        from . import receivers  # noqa: F401  (connects deal_awarded and payable_paid)
+        from . import conf, receivers  # noqa: F401  (receivers connects its signals)
         from .views import notifications_panel
+
+        conf.define()
 
         staff = {User.Role.EXCHANGE_STAFF, User.Role.AUDITOR}
         register(_("My contracts"), "contract_documents:my_contracts", {User.Role.AGRIBUSINESS})

@@ -320,8 +320,8 @@ class DealDefault(models.Model):
     """A winner that did not sign or pay in time (R-DEAL-5) and what staff decided next."""
 
     class Reason(models.TextChoices):
-        NOT_SIGNED = "not_signed", _("Did not sign within 5 working days")
-        NOT_PAID = "not_paid", _("Did not pay within 3 working days")
+        NOT_SIGNED = "not_signed", _("Did not sign in time (R-DEAL-2)")
+        NOT_PAID = "not_paid", _("Did not pay in time (R-DEAL-3)")
 
     class Resolution(models.TextChoices):
         NONE = "", _("Awaiting staff decision")

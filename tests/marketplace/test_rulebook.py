@@ -210,3 +210,15 @@ def test_r_bid_4_the_countys_soft_close_window_is_used_for_its_auctions(prefectu
     auction = deal.auction
     assert auction.extension_window == dt.timedelta(minutes=3)
     assert auction.close_at - auction.start_at == dt.timedelta(minutes=90)
+
+
+def test_r_deal_2_and_3_periods_follow_the_county(prefecture_staff, guzhang, longshan):
+    from contracts.documents import conf as document_conf
+
+    assert document_conf.get("SIGNING_WORKDAYS", county=guzhang) == 5
+    assert document_conf.get("PAYMENT_WORKDAYS", county=guzhang) == 3
+    change("deal.signing_workdays", "7", actor=prefecture_staff, county=guzhang)
+    change("deal.payment_workdays", "4", actor=prefecture_staff, county=guzhang)
+    assert document_conf.get("SIGNING_WORKDAYS", county=guzhang) == 7
+    assert document_conf.get("PAYMENT_WORKDAYS", county=guzhang.pk) == 4
+    assert document_conf.get("SIGNING_WORKDAYS", county=longshan) == 5

@@ -86,7 +86,7 @@ def contract_generate(*, deal_id, actor=None, new_version=False) -> Contract | N
             contract.ready_at = now
             contract.sign_by = workdays.period_end(
                 timezone.localdate(max(now, deal.awarded_at or now)),
-                conf.get("SIGNING_WORKDAYS"),
+                conf.get("SIGNING_WORKDAYS", county=deal.listing.county_id),
             )
         contract.save()
         audit.record(

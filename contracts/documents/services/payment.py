@@ -66,7 +66,9 @@ def payment_start(*, deal, contract, now) -> Settlement:
         transferor_fee_left_fen=seller_fee,
         deposit_fen=min(deposit_fen, due + buyer_fee),
         amount_fen=amount,
-        pay_by=workdays.period_end(timezone.localdate(now), conf.get("PAYMENT_WORKDAYS")),
+        pay_by=workdays.period_end(
+            timezone.localdate(now), conf.get("PAYMENT_WORKDAYS", county=deal.listing.county_id)
+        ),
     )
     audit.record(
         action="settlement.created",

@@ -78,7 +78,10 @@ def _check_signable(contract, *, pdf_sha256, party, now):
     if contract.state != Contract.State.READY or contract.current is None:
         raise WrongState(_("This contract is not awaiting signatures."))
     if contract.sign_by and now >= contract.sign_by:
-        raise DeadlinePassed(_("The time to sign (5 working days, R-DEAL-2) has passed."))
+        raise DeadlinePassed(
+            _("The time to sign ended at %(at)s (R-DEAL-2).")
+            % {"at": timezone.localtime(contract.sign_by).strftime("%Y-%m-%d %H:%M")}
+        )
     if (pdf_sha256 or "").strip().lower() != contract.current.sha256:
         raise WrongVersion()
     if party in signed_parties(contract):
