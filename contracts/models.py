@@ -454,6 +454,9 @@ class Auction(models.Model):
         Registration, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     priority_claimed_at = models.DateTimeField(null=True, blank=True)
+    # The head of the auction's bid chain (the last bid's hash); the close copies it into the
+    # audit log's `auction.closed` event, which anchors the chain (docs/bidding.md).
+    bids_hash = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -483,7 +486,12 @@ class Auction(models.Model):
 
 
 class Bid(models.Model):
-    """One accepted bid. Append-only: never updated or deleted (R-BID-3)."""
+    """One accepted bid. Append-only: never updated or deleted (R-BID-3).
+
+    Hash-chained per auction: hash = sha256(previous bid's hash + canonical JSON of the bid),
+    so a bid changed or removed behind the engine's back no longer verifies
+    (`contracts.services.bidding.bid_chain_verify`, `manage.py verify_bids`).
+    """
 
     auction = models.ForeignKey(Auction, on_delete=models.PROTECT, related_name="bids")
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="bids")
@@ -491,6 +499,11 @@ class Bid(models.Model):
     placed_at = models.DateTimeField(_("Placed at"))
     sequence = models.PositiveIntegerField(_("Sequence"))
     idempotency_key = models.CharField(max_length=64)
+    # The user who placed it (one of the registered enterprise's users; None: system, demo).
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["auction", "sequence"]

@@ -1,5 +1,7 @@
 """The deal's audit timeline for its staff page (marketplace.audit.events_for, per object)."""
 
+from types import SimpleNamespace
+
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -71,14 +73,33 @@ def timeline_for(deal) -> list[dict]:
         query |= part
     events = list(AuditEvent.objects.filter(query).select_related("actor"))
     auction = Auction.objects.filter(deal=deal).first()
+    rows = [_event_row(e) for e in events]
     if auction is not None:
-        auction_events = events_for(auction)
-        events += list(auction_events.exclude(action="bid.placed"))
-        events += list(
-            auction_events.filter(action="bid.placed").order_by("-id")[:BID_EVENTS_SHOWN]
-        )
-    events.sort(key=lambda e: e.pk)
-    return [
-        {"event": e, "label": LABELS.get(e.action, _("Recorded event")), "payload": e.payload}
-        for e in events
-    ]
+        rows += [_event_row(e) for e in events_for(auction).exclude(action="bid.placed")]
+        # Bids are the rows of the auction's own hash chain (docs/bidding.md); the audit log's
+        # `bid.placed` events of older auctions describe the same bids. The latest are shown.
+        bids = auction.bids.select_related("registration", "placed_by").order_by("-sequence")
+        rows += [_bid_row(bid) for bid in bids[:BID_EVENTS_SHOWN]]
+    rows.sort(key=lambda row: row["event"].at)
+    return rows
+
+
+def _event_row(event):
+    return {
+        "event": event,
+        "label": LABELS.get(event.action, _("Recorded event")),
+        "payload": event.payload,
+    }
+
+
+def _bid_row(bid):
+    """A bid of the auction's chain, shown like an audit event."""
+    event = SimpleNamespace(
+        at=bid.placed_at, actor_label=str(bid.placed_by) if bid.placed_by else "system"
+    )
+    payload = {
+        "sequence": bid.sequence,
+        "bidder_number": bid.registration.bidder_number,
+        "amount_fen": bid.amount_fen,
+    }
+    return {"event": event, "label": LABELS["bid.placed"], "payload": payload}

@@ -2,6 +2,11 @@
 
 Services call `record(...)` inside their `transaction.atomic()` block, so the event commits or
 rolls back with the change it describes (Zulip's habit: the action and its audit row together).
+
+Appending locks the one AuditHead row, so every audited change of the exchange queues there.
+High-rate records keep their own chain instead (`chain_hash`) under a lock they hold anyway, and
+anchor its head in this log at a milestone: an auction's bids are chained per auction and the
+close records the head (contracts, docs/bidding.md).
 """
 
 import hashlib
@@ -43,8 +48,13 @@ def event_body(event: AuditEvent) -> dict:
     }
 
 
+def chain_hash(prev_hash: str, body: dict) -> str:
+    """One link of a hash chain: sha256(previous hash + canonical JSON of the body)."""
+    return hashlib.sha256((prev_hash + canonical_json(body)).encode()).hexdigest()
+
+
 def compute_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256((prev_hash + canonical_json(event_body(event))).encode()).hexdigest()
+    return chain_hash(prev_hash, event_body(event))
 
 
 def record(*, action: str, obj=None, actor=None, payload: dict | None = None) -> AuditEvent:

@@ -238,38 +238,76 @@ def _bid_write(auction_pk, registration, amount_fen, key, actor) -> Bid:
         ):
             raise _with_next_min(AlreadyLeading(), auction)
         sequence = auction.bid_count + 1
-        bid = Bid.objects.create(
+        bid = Bid(
             auction=auction,
             registration=registration,
             amount_fen=amount_fen,
             placed_at=now,
             sequence=sequence,
             idempotency_key=key,
+            placed_by=actor if actor is not None and actor.is_authenticated else None,
         )
+        # The auction's own hash chain, under the lock already held: no global audit lock per
+        # bid; the close anchors the head in the audit log (docs/bidding.md).
+        bid.hash = audit.chain_hash(auction.bids_hash or audit.GENESIS, bid_chain_body(bid))
+        bid.save(force_insert=True)
         auction.current_price_fen = amount_fen
         auction.leading_registration_id = registration.pk
         auction.bid_count = sequence
-        extended = now + auction.extension_window > auction.close_at  # R-BID-4
-        if extended:
+        auction.bids_hash = bid.hash
+        if now + auction.extension_window > auction.close_at:  # R-BID-4
             auction.close_at = now + auction.extension_window
         auction.save(
-            update_fields=["current_price_fen", "leading_registration", "bid_count", "close_at"]
-        )
-        audit.record(
-            action="bid.placed",
-            obj=auction,
-            actor=actor,
-            payload={
-                "bid": bid.pk,
-                "sequence": sequence,
-                "bidder_number": registration.bidder_number,
-                "amount_fen": amount_fen,
-                "close_at": auction.close_at,
-                "extended": extended,
-            },
+            update_fields=[
+                "current_price_fen",
+                "leading_registration",
+                "bid_count",
+                "bids_hash",
+                "close_at",
+            ]
         )
     bid.auction = auction
     return bid
+
+
+def bid_chain_body(bid) -> dict:
+    """What a bid's hash covers: everything stored about it except its id and hash."""
+    return {
+        "auction": bid.auction_id,
+        "sequence": bid.sequence,
+        "registration": bid.registration_id,
+        "placed_by": bid.placed_by_id,
+        "amount_fen": bid.amount_fen,
+        "placed_at": bid.placed_at.isoformat(timespec="microseconds"),
+        "idempotency_key": bid.idempotency_key,
+    }
+
+
+def bid_chain_verify(auction) -> audit.ChainReport:
+    """Re-compute the auction's bid chain; for a closed auction, compare it with the anchor.
+
+    Finds a bid changed (its hash), removed or inserted (sequence and chain), bids cut off the
+    end (the head on the auction row), and — once closed — a chain rewritten as a whole
+    (the head recorded in the audit log's `auction.closed` event, itself in the global chain).
+    """
+    prev, count = audit.GENESIS, 0
+    for bid in Bid.objects.filter(auction_id=auction.pk).order_by("sequence").iterator():
+        if bid.sequence != count + 1:
+            return audit.ChainReport(False, count, bid.pk, "bid sequence numbers have a gap")
+        if audit.chain_hash(prev, bid_chain_body(bid)) != bid.hash:
+            return audit.ChainReport(False, count, bid.pk, "content does not match its hash")
+        prev, count = bid.hash, count + 1
+    head = prev if count else ""
+    if auction.bids_hash != head or auction.bid_count != count:
+        return audit.ChainReport(False, count, None, "bids are missing at the end of the chain")
+    if auction.state == Auction.State.CLOSED:
+        closed = audit.events_for(auction).filter(action="auction.closed").first()
+        anchored = closed.payload.get("bids_hash") if closed else None
+        if closed is None or (anchored is not None and anchored != head):
+            return audit.ChainReport(
+                False, count, None, "the bids differ from those anchored in the audit log"
+            )
+    return audit.ChainReport(True, count)
 
 
 # ---------------------------------------------------------------- closing (R-BID-5..8)
@@ -319,6 +357,7 @@ def auction_close(*, auction_id, closer="task", now=None) -> Auction | None:
                 "closer": closer,
                 "outcome": auction.outcome,
                 "bids": auction.bid_count,
+                "bids_hash": auction.bids_hash,  # anchors the auction's bid chain
                 "price_fen": auction.current_price_fen,
             },
         )

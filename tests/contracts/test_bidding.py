@@ -4,6 +4,8 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cms.models import AnnouncementPage
@@ -140,12 +142,91 @@ def test_a_bid_well_before_the_close_does_not_move_it_r_bid_4():
     assert auction.close_at == before
 
 
-def test_every_bid_is_in_the_audit_log():
+def test_every_bid_is_a_link_of_the_auction_s_hash_chain_and_the_chain_verifies():
     auction, (a, b) = live_auction()
-    bid(a, "500")
+    first, second = bid(a, "500"), bid(b, "510")
+    auction.refresh_from_db()
+    assert auction.bids_hash == second.hash and first.hash != second.hash
+    report = services.bid_chain_verify(auction)
+    assert report.ok and report.count == 2
+
+
+def test_a_bid_takes_no_global_audit_lock():
+    # every audited change of the exchange queues on AuditHead; a bid chains under its own lock
+    auction, (a, b) = live_auction()
+    registration = Registration.objects.select_related("deal__auction").get(pk=a.pk)
+    with CaptureQueriesContext(connection) as captured:
+        services.bid_place(registration=registration, amount="500", idempotency_key="x")
+    assert not any("audit" in q["sql"].lower() for q in captured.captured_queries)
+
+
+def _tamper_amount(bid_row, amount_fen):
+    Bid.objects.filter(pk=bid_row.pk).update(amount_fen=amount_fen)
+
+
+def test_a_bid_changed_behind_the_engine_s_back_no_longer_verifies():
+    auction, (a, b) = live_auction()
+    first = bid(a, "500")
     bid(b, "510")
-    events = events_for(auction).filter(action="bid.placed")
-    assert [e.payload["amount_fen"] for e in events] == [50_000, 51_000]
+    _tamper_amount(first, 50_100)
+    auction.refresh_from_db()
+    report = services.bid_chain_verify(auction)
+    assert not report.ok and report.first_bad_id == first.pk
+    assert report.reason == "content does not match its hash"
+
+
+def test_a_bid_removed_from_the_middle_or_the_end_no_longer_verifies():
+    auction, (a, b) = live_auction()
+    bids = [bid(a, "500"), bid(b, "510"), bid(a, "520")]
+    Bid.objects.filter(pk=bids[2].pk).delete()
+    auction.refresh_from_db()
+    assert services.bid_chain_verify(auction).reason == "bids are missing at the end of the chain"
+    Bid.objects.filter(pk=bids[0].pk).delete()
+    assert services.bid_chain_verify(auction).reason == "bid sequence numbers have a gap"
+
+
+def test_the_close_anchors_the_chain_so_a_rewritten_chain_is_found_after_it(
+    django_capture_on_commit_callbacks,
+):
+    from marketplace.audit import GENESIS, chain_hash, verify_chain
+
+    # given a closed auction with two bids
+    auction, (a, b) = live_auction(close_in=dt.timedelta(minutes=30))
+    bid(a, "500"), bid(b, "510")
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = services.auction_close(
+            auction_id=auction.pk, now=auction.close_at + dt.timedelta(seconds=1)
+        )
+    # then the audit log's close event holds the chain's head, and both chains verify
+    event = events_for(closed).get(action="auction.closed")
+    assert event.payload["bids_hash"] == closed.bids_hash and event.payload["bids"] == 2
+    assert services.bid_chain_verify(closed).ok and verify_chain().ok
+    # when someone lowers the winning bid and re-computes every hash and the head consistently
+    _tamper_amount(Bid.objects.get(auction=closed, sequence=2), 50_900)
+    prev = GENESIS
+    for row in Bid.objects.filter(auction=closed).order_by("sequence"):
+        prev = chain_hash(prev, services.bidding.bid_chain_body(row))
+        Bid.objects.filter(pk=row.pk).update(hash=prev)
+    Auction.objects.filter(pk=closed.pk).update(bids_hash=prev)
+    # then the chain is consistent in itself, but not with its anchor
+    report = services.bid_chain_verify(Auction.objects.get(pk=closed.pk))
+    assert not report.ok
+    assert report.reason == "the bids differ from those anchored in the audit log"
+
+
+def test_verify_bids_prints_ok_and_exits_1_naming_a_broken_chain(capsys):
+    from django.core.management import call_command
+
+    auction, (a, b) = live_auction()
+    first = bid(a, "500")
+    bid(b, "510")
+    call_command("verify_bids")
+    assert "bid chains OK (1 auctions, 2 bids)" in capsys.readouterr().out
+    _tamper_amount(first, 50_100)
+    with pytest.raises(SystemExit) as exit_:
+        call_command("verify_bids")
+    assert exit_.value.code == 1
+    assert f"auction {auction.pk}: BROKEN at bid {first.pk}" in capsys.readouterr().err
 
 
 def test_closing_awards_the_highest_bid_and_announces_it_for_5_working_days_r_bid_5_r_deal_1(
