@@ -8,6 +8,7 @@ amounts and keys are parsed by the services into domain errors.
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -21,7 +22,7 @@ from marketplace.errors import Invalid
 
 from . import selectors, services
 from .errors import AlreadyLeading, AuctionClosed, AuctionNotOpen, BidTooLow, NotOnIncrement
-from .models import Auction
+from .models import Auction, Deal, Registration
 from .sql import Select, instance, name
 
 MAX_ID = 2**63 - 1
@@ -126,6 +127,8 @@ class BidderTokenAuthentication(TokenAuthentication):
         return user, token
 
 
+# In the OpenAPI schema it is DRF's token scheme ("tokenAuth"), as the answers are the same.
+set_override(BidderTokenAuthentication, "suppress_collision_warning", True)
 HOT_AUTHENTICATION = [BidderTokenAuthentication, SessionAuthentication]
 # Refusals that a correct client meets in a live auction (it raced another bidder, or the
 # clock ran out); other refusals (not qualified, malformed input) stay logged as warnings.
@@ -182,6 +185,36 @@ class MyRegistrationsView(APIView):
         return Response(rows)
 
 
+# The room's poll (every second per viewer): the listing's auction (as
+# selectors.auction_for_listing picks it), its leader and the viewer's registration, in one read.
+_AUCTION_AND_MINE = Select(
+    [
+        *((f"auction.{f.name}", "a", Auction, f.name) for f in Auction._meta.concrete_fields),
+        *(
+            (f"{label}.{name_}", alias, Registration, name_)
+            for label, alias in (("leading", "lr"), ("mine", "mr"))
+            for name_ in ("id", "deal", "enterprise", "user", "state", "bidder_number")
+        ),
+    ],
+    lambda: (
+        f"FROM {name(Auction)} a JOIN {name(Deal)} d ON d.id = a.deal_id "
+        f"LEFT JOIN {name(Registration)} lr ON lr.id = a.leading_registration_id "
+        f"LEFT JOIN {name(Registration)} mr ON mr.deal_id = a.deal_id AND mr.enterprise_id = %s "
+        "WHERE d.listing_id = %s ORDER BY a.id LIMIT 1"
+    ),
+)
+
+
+def _auction_and_mine(listing_id, user):
+    row = _AUCTION_AND_MINE.one([getattr(user, "enterprise_id", None), listing_id])
+    if row is None:
+        return None, None
+    auction = instance(Auction, row, "auction.")
+    leading = instance(Registration, row, "leading.") if row["leading.id"] else None
+    auction.leading_registration = leading
+    return auction, instance(Registration, row, "mine.") if row["mine.id"] else None
+
+
 def close_if_due(auction, now):
     """The first read after the close time closes the auction (besides the task and the sweep)."""
     if auction.state == Auction.State.SCHEDULED and now >= auction.close_at:
@@ -202,7 +235,7 @@ class AuctionView(APIView):
         if listing_id > MAX_ID:
             _listing(listing_id)
         now = timezone.now()
-        auction = selectors.auction_for_listing(listing_id)
+        auction, mine = _auction_and_mine(listing_id, request.user)
         if auction is None:
             _listing(listing_id)
             return Response(
@@ -213,7 +246,9 @@ class AuctionView(APIView):
         if request.headers.get("If-None-Match") == etag:
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
         else:
-            response = Response(selectors.auction_snapshot(auction, viewer=request.user, now=now))
+            response = Response(
+                selectors.auction_snapshot(auction, viewer=request.user, now=now, mine=mine)
+            )
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"
         return response

@@ -47,8 +47,11 @@ def yuan(fen):
     return None if fen is None else str(fen_to_yuan(fen))
 
 
-def auction_snapshot(auction, *, viewer, now=None) -> dict:
-    """The auction as the room and the API show it. Staff also see enterprise names."""
+def auction_snapshot(auction, *, viewer, now=None, mine=...) -> dict:
+    """The auction as the room and the API show it. Staff also see enterprise names.
+
+    mine: the viewer's registration if the caller has read it already (None: has none).
+    """
     now = now or timezone.now()
     staff = bool(getattr(viewer, "is_exchange_staff", False))
     fields = ["sequence", "amount_fen", "placed_at", "registration__bidder_number"]
@@ -65,7 +68,8 @@ def auction_snapshot(auction, *, viewer, now=None) -> dict:
         if staff:
             bid["bidder_name"] = row["registration__enterprise__name"]
         bids.append(bid)
-    mine = my_registration(auction.deal_id, viewer)
+    if mine is ...:
+        mine = my_registration(auction.deal_id, viewer)
     leading = auction.leading_registration
     data = {
         "state": auction_phase(auction, now),

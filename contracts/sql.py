@@ -60,12 +60,20 @@ class Select:
         return dict(zip(labels, values, strict=True))
 
 
+_FIELDS_BY_PREFIX = {}
+
+
 def instance(model, row, prefix):
     """A model instance from the row's `prefix…` values; fields not read load when touched."""
-    values = {
-        model._meta.get_field(label[len(prefix) :]).attname: value
-        for label, value in row.items()
-        if label.startswith(prefix)
-    }
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, names, [values[n] for n in names])
+    key = (model, prefix, tuple(row))
+    fields = _FIELDS_BY_PREFIX.get(key)
+    if fields is None:
+        attnames = {
+            model._meta.get_field(label[len(prefix) :]).attname: label
+            for label in row
+            if label.startswith(prefix)
+        }
+        names = [f.attname for f in model._meta.concrete_fields if f.attname in attnames]
+        fields = _FIELDS_BY_PREFIX[key] = (names, [attnames[n] for n in names])
+    names, labels = fields
+    return model.from_db(connection.alias, names, [row[label] for label in labels])

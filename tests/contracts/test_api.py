@@ -150,7 +150,11 @@ def test_anonymous_requests_are_refused():
 
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)  # what JSON can carry
+    | st.text(max_size=30),
     lambda children: (
         st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
     ),
@@ -297,3 +301,27 @@ def test_the_one_statement_read_gives_the_values_the_orm_gives():
     assert read.start_at.tzinfo is not None
     assert instance(Registration, row, "registration.").bidder_number == a.bidder_number
     assert row["known_bid"] == auction.bids.get().pk
+
+
+def test_the_poll_is_one_read_after_the_token_and_shows_each_viewer_their_own_number(
+    django_assert_num_queries,
+):
+    # given a's bid, and b polling
+    auction, (a, b) = live_auction()
+    api_for(a.user).post(
+        _bid_url(auction), {"amount_yuan": "500", "idempotency_key": "k"}, format="json"
+    )
+    client = api_for(b.user)
+    url = f"/api/v1/listings/{auction.deal.listing_id}/auction/"
+    # when b polls: token, then auction + leader + b's registration, then the bid list
+    with django_assert_num_queries(3):
+        first = client.get(url)
+    # and polls again with the ETag: token, then the one read
+    with django_assert_num_queries(2):
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    # then b sees a as the leader and b's own number as theirs (R-BID-1: numbers only)
+    assert again.status_code == 304
+    body = first.json()
+    assert body["leading_bidder_number"] == a.bidder_number
+    assert body["my_bidder_number"] == b.bidder_number
+    assert body["extension_seconds"] == 300 and body["close_at"] == auction.close_at.isoformat()
