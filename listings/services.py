@@ -348,7 +348,34 @@ def listing_return(*, listing, actor, reasons: str) -> Listing:
         audit.record(
             action="listing.returned", obj=listing, actor=actor, payload={"reasons": reasons}
         )
+        _tell_filer(
+            listing,
+            subject=_("Listing %(number)s returned for correction") % {"number": listing.number},
+            body=_("Exchange staff returned the listing %(title)s: %(reasons)s (R-LIST-3).")
+            % {"title": listing.title, "reasons": reasons},
+        )
     return listing
+
+
+def _tell_filer(listing, *, subject, body):
+    """Notify whoever filed the listing (the station operator) and the household's own login."""
+    from django.urls import reverse
+
+    from marketplace.notifications import notification_send
+
+    filer = listing.filed_by
+    if filer is not None and filer.is_active:
+        url = (
+            reverse("listings:station_listing", args=[listing.pk])
+            if filer.is_station_operator
+            else ""
+        )
+        notification_send(recipient=filer, subject=subject, body=body, url=url)
+    household_user = getattr(listing.transferor_household, "user", None)
+    if household_user is not None and household_user.is_active and household_user != filer:
+        notification_send(
+            recipient=household_user, subject=subject, body=body, url=reverse("listings:mine")
+        )
 
 
 def listing_approve(*, listing, actor) -> Listing:
@@ -429,6 +456,19 @@ def listing_publish(*, listing, actor, workdays_count: int | None = None, at=Non
                 "announcement_ends_at": ends_at,
                 "workdays": n,
                 "county_media": listing.publish_in_county_media,
+            },
+        )
+        _tell_filer(
+            listing,
+            subject=_("Listing %(number)s is announced") % {"number": listing.number},
+            body=_(
+                "The listing %(title)s is public; agribusinesses may register until %(end)s "
+                "(%(n)s working days, R-LIST-5)."
+            )
+            % {
+                "title": listing.title,
+                "end": timezone.localtime(ends_at).strftime("%Y-%m-%d %H:%M"),
+                "n": n,
             },
         )
         _send_on_commit(signals.listing_published, listing)

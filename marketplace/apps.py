@@ -8,7 +8,10 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self):
         from .models import User
-        from .navigation import register
+        from .navigation import register, register_panel
+        from .views import notifications_panel
 
         R = User.Role
-        register(_("Rule settings"), "rulebook", {R.EXCHANGE_STAFF, R.AUDITOR})
+        register(_("Rule settings"), "rulebook", {R.EXCHANGE_STAFF, R.AUDITOR}, weight=80)
+        register(_("Notifications"), "notifications", None, weight=90)
+        register_panel(notifications_panel)

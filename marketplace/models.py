@@ -386,6 +386,32 @@ class HolidayYear(models.Model):
         return str(self.year)
 
 
+# ---------------------------------------------------------------- notifications
+
+
+class Notification(models.Model):
+    """A message to one user: in their list on the console, and e-mailed when they have an
+    address (`marketplace.notifications`). Every app notifies through the kernel, so listings,
+    deals, storage and insurance share one list."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField(_("Subject"), max_length=200)
+    body = models.TextField(_("Message"))
+    url = models.CharField(_("Link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("Sent at"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("Read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("E-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("Notification")
+        verbose_name_plural = _("Notifications")
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="notification_inbox")]
+
+    def __str__(self):
+        return self.subject
+
+
 # ---------------------------------------------------------------- the rulebook's numbers
 
 

@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("console/", views.dashboard, name="dashboard"),
+    path("console/notifications/", views.notifications, name="notifications"),
     path("console/rules/", rulebook_views.rulebook_index, name="rulebook"),
     path("console/rules/<str:key>/", rulebook_views.rulebook_edit, name="rulebook_edit"),
     path(

@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from . import workdays
 from .navigation import dashboard_panels
+from .notifications import notifications_for, notifications_mark_read, unread_count
 from .selectors import dashboard_summary
 
 
@@ -23,3 +24,21 @@ def dashboard(request):
             "holiday_warnings": warnings if request.user.is_exchange_staff else [],
         },
     )
+
+
+@login_required
+def notifications(request):
+    """The user's notifications, newest first; opening the list marks them read."""
+    rows = list(notifications_for(request.user))
+    notifications_mark_read(user=request.user)
+    return render(request, "marketplace/notifications.html", {"rows": rows})
+
+
+def notifications_panel(request):
+    """Dashboard section: how many notifications are new."""
+    if not request.user.is_authenticated:
+        return None
+    count = unread_count(request.user)
+    if not count:
+        return None
+    return {"template": "marketplace/panel_notifications.html", "unread": count}

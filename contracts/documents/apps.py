@@ -16,10 +16,9 @@ class ContractDocumentsConfig(AppConfig):
 
     def ready(self):
         from marketplace.models import User
-        from marketplace.navigation import register, register_panel
+        from marketplace.navigation import register
 
         from . import conf, receivers  # noqa: F401  (receivers connects its signals)
-        from .views import notifications_panel
 
         conf.define()
 
@@ -32,5 +31,3 @@ class ContractDocumentsConfig(AppConfig):
         )
         register(_("Deal documents"), "contract_documents:staff_documents", staff)
         register(_("Rent schedule"), "contract_documents:rent_overdue", staff)
-        register(_("Notifications"), "contract_documents:notifications", None)
-        register_panel(notifications_panel)

@@ -203,28 +203,6 @@ class SigningCode(models.Model):
         return f"{self.contract_id} · {self.user_id}"
 
 
-class Notification(models.Model):
-    """The in-app notification list; each is also e-mailed through Django's mail backend."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    subject = models.CharField(_("Subject"), max_length=200)
-    body = models.TextField(_("Message"))
-    url = models.CharField(_("Link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("Sent at"), default=timezone.now, db_index=True)
-    read_at = models.DateTimeField(_("Read at"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("E-mailed at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("Notification")
-        verbose_name_plural = _("Notifications")
-
-    def __str__(self):
-        return self.subject
-
-
 class Settlement(models.Model):
     """The buyer's payment after signing and what it settles (R-DEAL-3/4/6, settlement)."""
 

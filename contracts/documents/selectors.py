@@ -10,7 +10,6 @@ from .models import (
     Certificate,
     Contract,
     DealDocument,
-    Notification,
     RentInstalment,
     Settlement,
     Signature,
@@ -269,14 +268,6 @@ def certificate_public_facts(*, number) -> dict:
         "awarded_at": deal.awarded_at,
         "sha256": certificate.document.sha256 if certificate.document_id else None,
     }
-
-
-def notifications_for(user, limit=50):
-    return Notification.objects.filter(recipient=user)[:limit]
-
-
-def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def rent_schedule_for(deal):

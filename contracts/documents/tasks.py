@@ -45,10 +45,3 @@ def sweep_deadlines_task():
 def rent_reminders_task():
     """Beat (daily): rent reminders 30 and 7 days ahead."""
     services.rent_reminders_send()
-
-
-@shared_task(acks_late=True, name="contract_documents.email_notification")
-def email_notification_task(notification_id):
-    from .services.notifications import notification_email
-
-    notification_email(notification_id=notification_id)

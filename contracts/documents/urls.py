@@ -27,7 +27,6 @@ urlpatterns = [
     path("staff/deal/<str:number>/issue/", views.staff_issue, name="staff_issue"),
     path("staff/deal/<str:number>/runner-up/", views.staff_runner_up, name="staff_runner_up"),
     path("staff/deal/<str:number>/relist/", views.staff_relist, name="staff_relist"),
-    path("notifications/", views.notifications, name="notifications"),
 ]
 
 # Public verification: included at /verify/ by marketplace/urls.py (names without namespace).

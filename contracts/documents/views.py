@@ -374,25 +374,6 @@ def rent_overdue(request):
     )
 
 
-# ---------------------------------------------------------------- notifications
-
-
-@login_required
-def notifications(request):
-    rows = list(selectors.notifications_for(request.user))
-    services.notifications_mark_read(user=request.user)
-    return render(request, "contract_documents/notifications.html", {"rows": rows})
-
-
-def notifications_panel(request):
-    if not request.user.is_authenticated:
-        return None
-    count = selectors.unread_count(request.user)
-    if not count:
-        return None
-    return {"template": "contract_documents/panel_notifications.html", "unread": count}
-
-
 # ---------------------------------------------------------------- public verification
 
 

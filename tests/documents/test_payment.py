@@ -4,8 +4,9 @@ the household's payable and payout, fees to income; the rent schedule and its re
 import datetime as dt
 
 from contracts.documents import services
-from contracts.documents.models import Notification, RentInstalment
+from contracts.documents.models import RentInstalment
 from contracts.models import Deposit
+from marketplace.models import Notification
 from marketplace.payments import ledger
 from marketplace.payments.models import Payout
 from marketplace.payments.testing import simulate_payment_succeeded

@@ -15,7 +15,8 @@ from contracts.documents.errors import (
     WrongPassword,
     WrongVersion,
 )
-from contracts.documents.models import Notification, Signature
+from contracts.documents.models import Signature
+from marketplace.models import Notification
 from tests import factories as kernel
 from tests.documents.factories import SCAN_PDF, Upload, awarded_deal
 

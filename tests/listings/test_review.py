@@ -251,9 +251,8 @@ def test_only_an_open_listing_takes_a_valuation_report(approved, staff):
         attach(approved, staff)
 
 
-def test_numbers_are_allocated_under_concurrency_without_duplicates(
-    postgres_only, transactional_db
-):
+@pytest.mark.django_db(transaction=True)
+def test_numbers_are_allocated_under_concurrency_without_duplicates(postgres_only):
     """Two threads filing at once in one county get different numbers (row lock)."""
     import threading
 
@@ -286,3 +285,20 @@ def test_numbers_are_allocated_under_concurrency_without_duplicates(
 
 def test_area_of_listing_is_the_sum_of_its_parcels(scene):
     assert scene.file().area_mu == Decimal("11.8000")
+
+
+def test_r_list_3_the_station_operator_is_told_of_a_return_and_of_the_publication(
+    submitted, staff, scene
+):
+    from marketplace.models import Notification
+
+    services.listing_return(listing=submitted, actor=staff, reasons="四至不清")
+    note = Notification.objects.get(recipient=scene.operator)
+    assert submitted.number in note.subject and "四至不清" in note.body
+    assert note.url == f"/listings/station/listings/{submitted.pk}/"
+    listing = services.listing_submit(listing=submitted, actor=scene.operator)
+    listing = services.listing_approve(listing=attach(listing, staff), actor=staff)
+    at = dt.datetime(2026, 11, 27, 10, 0, tzinfo=BEIJING)
+    services.listing_publish(listing=listing, actor=staff, at=at)
+    published = Notification.objects.filter(recipient=scene.operator).order_by("-id").first()
+    assert "2026-12-11 17:00" in published.body and "10" in published.body

@@ -20,7 +20,6 @@ from .defaults import (
     runner_up_for,
 )
 from .generation import contract_generate, contract_render_signed
-from .notifications import notification_send, notifications_mark_read
 from .payment import (
     deal_payment_received,
     payment_start,
@@ -60,8 +59,6 @@ __all__ = [
     "deal_relist_after_default",
     "deals_ready_for_certificate",
     "document_verify",
-    "notification_send",
-    "notifications_mark_read",
     "payment_start",
     "rent_instalment_paid",
     "rent_overdue",

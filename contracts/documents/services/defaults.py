@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from contracts import signals
 from contracts.models import Bid, Deal, Deposit
 from marketplace import audit, workdays
+from marketplace.notifications import notify_users
 
 from .. import recipients
 from ..errors import NoRunnerUp, WrongState
 from ..models import Contract, DealDefault, Settlement, Signature
 from .common import active_contract, lock_deal, transition
-from .notifications import notify_users
 from .signing import signed_parties
 
 DEFAULTABLE = (Deal.State.AWARDED, Deal.State.SIGNING, Deal.State.PAYMENT)

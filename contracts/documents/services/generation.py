@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Deal
 from marketplace import audit, workdays
+from marketplace.notifications import notify_users
 
 from .. import conf, recipients
 from ..facts import contract_facts, missing_labels
 from ..models import Contract, DealDocument
 from ..pdf import render_contract_pdf
 from .common import active_contract, document_store, lock_deal, transition
-from .notifications import notify_users
 from .schedule import rent_schedule
 
 GENERATING_STATES = (Deal.State.AWARDED, Deal.State.SIGNING)

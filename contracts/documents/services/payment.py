@@ -11,6 +11,7 @@ from contracts.models import Deposit
 from marketplace import audit, workdays
 from marketplace.models import Collective, Household
 from marketplace.money import fen_to_yuan, yuan_to_fen
+from marketplace.notifications import notify_users
 from marketplace.payments import ledger
 from marketplace.payments.models import Payable
 from valuation.formulas import service_fee
@@ -19,7 +20,6 @@ from .. import conf, recipients
 from ..facts import due_now_fen
 from ..models import RentInstalment, Settlement
 from .common import lock_deal, transition
-from .notifications import notify_users
 from .schedule import rent_schedule
 
 

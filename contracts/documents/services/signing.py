@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from contracts.models import Deal
 from marketplace import audit
 from marketplace.models import User
+from marketplace.notifications import notification_send, notify_users
 
 from .. import conf, recipients
 from ..errors import (
@@ -32,7 +33,6 @@ from ..errors import (
 )
 from ..models import Contract, Signature, SigningCode
 from .common import lock_contract, lock_deal, sha256_hex, transition
-from .notifications import notification_send, notify_users
 
 SNIFF = [
     (b"%PDF-", "application/pdf"),

@@ -1,11 +1,12 @@
-"""The notification channel: an in-app list plus e-mail through Django's mail backend."""
+"""Notifications: a list per user on the console, each also e-mailed through Django's mail
+backend after commit (when the user has an address). Every app notifies through here."""
 
 from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Notification
+from .models import Notification
 
 
 def notification_send(*, recipient, subject, body, url="") -> Notification:
@@ -14,14 +15,19 @@ def notification_send(*, recipient, subject, body, url="") -> Notification:
         recipient=recipient, subject=str(subject)[:200], body=str(body), url=url[:300]
     )
     if recipient.email:
-        from ..tasks import email_notification_task
+        from .tasks import email_notification_task
 
         transaction.on_commit(partial(email_notification_task.delay, note.pk))
     return note
 
 
+def notify_users(users, *, subject, body, url=""):
+    for user in users:
+        notification_send(recipient=user, subject=subject, body=body, url=url)
+
+
 def notification_email(*, notification_id) -> None:
-    """Task body: send one notification by e-mail once."""
+    """Task body: send one notification by e-mail, once."""
     from django.conf import settings
     from django.core.mail import send_mail
 
@@ -44,6 +50,9 @@ def notifications_mark_read(*, user) -> int:
     )
 
 
-def notify_users(users, *, subject, body, url=""):
-    for user in users:
-        notification_send(recipient=user, subject=subject, body=body, url=url)
+def notifications_for(user, limit=50):
+    return Notification.objects.filter(recipient=user)[:limit]
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
