@@ -102,5 +102,14 @@ def _public_site(request):
         return
     from cms import structure
 
+    # The test's database first (a serialized rollback restores the migrated rows), then the
+    # pages: otherwise, after another test's flush, the page tree would be built in an empty
+    # database against a stale ContentType cache.
+    request.getfixturevalue("transactional_db")
     request.getfixturevalue("live_server")
+    # Another transactional test's flush may have emptied or re-created the content types
+    # under new ids: the process-wide cache must not outlive the rows it describes.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
     structure.home()

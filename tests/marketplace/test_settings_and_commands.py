@@ -54,7 +54,7 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
         call_command("seed_demo")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_seed_demo_run_twice_creates_nothing_twice(settings):
     settings.DEBUG = True
     call_command("seed_demo")
