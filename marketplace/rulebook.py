@@ -270,9 +270,12 @@ def setting_change(*, key, county=None, right_type="", value_text, reason, actor
     text = _canonical(number, parsed)
     county_id = _county_id(county)
     with transaction.atomic():
+        # No default ordering here: it joins the county, and PostgreSQL refuses FOR UPDATE on
+        # the nullable side of an outer join.
         row = (
             RuleSetting.objects.select_for_update()
             .filter(key=key, county_id=county_id, right_type=right_type)
+            .order_by()
             .first()
         )
         old = row.value if row else None
