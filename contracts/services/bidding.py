@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -213,8 +213,11 @@ def _bid_attempt(auction, registration, amount_fen, key, actor) -> tuple[Bid, bo
             % {"at": timezone.localtime(auction.start_at).strftime("%Y-%m-%d %H:%M:%S")}
         )
     check_grid(auction, amount_fen)
+    placed_by = actor if actor is not None and actor.is_authenticated else None
     try:
-        return _bid_write(auction.pk, registration, amount_fen, key, actor), True
+        if use_bid_function():
+            return _bid_write_function(auction, registration, amount_fen, key, placed_by), True
+        return _bid_write_python(auction.pk, registration, amount_fen, key, placed_by), True
     except IntegrityError:
         # The same key raced in from a second request: answer with the stored bid.
         existing = Bid.objects.filter(registration=registration, idempotency_key=key).first()
@@ -223,7 +226,88 @@ def _bid_attempt(auction, registration, amount_fen, key, actor) -> tuple[Bid, bo
         return existing, False
 
 
-def _bid_write(auction_pk, registration, amount_fen, key, actor) -> Bid:
+# Which engine writes accepted bids: "function" (PostgreSQL's `contracts_bid_place`, one
+# statement, migration 0004) or "python" (any database; SQLite always). Tests switch it.
+BID_ENGINE = "function"
+# Tests that mock `timezone.now` set this so the function uses the mocked clock too; in
+# production the function reads the server clock after the lock (R-BID-3).
+CLOCK_FROM_PYTHON = False
+_REFUSED = "CB001"  # SQLSTATE raised by contracts_bid_place for a refusal
+
+
+def use_bid_function() -> bool:
+    return BID_ENGINE == "function" and connection.vendor == "postgresql"
+
+
+def _bid_write_function(auction, registration, amount_fen, key, placed_by) -> Bid:
+    """One statement locks, re-checks and writes (migration 0004); see docs/bidding.md.
+
+    In autocommit (the API) the statement is the transaction: the auction row's lock is held
+    for the statement and its commit, without a round trip to this process. Inside a caller's
+    transaction it runs in a savepoint, so a refusal leaves the caller's transaction usable.
+    """
+    params = [
+        auction.pk,
+        registration.pk,
+        amount_fen,
+        key,
+        placed_by.pk if placed_by is not None else None,
+        bool(conf.get("ALREADY_LEADING_REFUSED")),
+        timezone.now() if CLOCK_FROM_PYTHON else None,
+    ]
+    sql = "SELECT * FROM contracts_bid_place(%s, %s, %s, %s, %s, %s, %s::timestamptz)"
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+    except DatabaseError as exc:
+        if isinstance(exc, IntegrityError) or getattr(exc.__cause__, "sqlstate", None) != _REFUSED:
+            raise
+        diag = exc.__cause__.diag
+        _refuse(auction, registration, amount_fen, diag.message_primary, diag.message_detail)
+        raise  # pragma: no cover - _refuse always raises
+    bid_id, placed_at, sequence, bid_hash, close_at = row
+    bid = Bid(
+        pk=bid_id,
+        auction_id=auction.pk,
+        registration=registration,
+        amount_fen=amount_fen,
+        placed_at=placed_at,
+        sequence=sequence,
+        idempotency_key=key,
+        placed_by=placed_by,
+        hash=bid_hash,
+    )
+    bid._state.adding, bid._state.db = False, connection.alias
+    # The auction as the bid left it (the fields the function wrote).
+    auction.current_price_fen = amount_fen
+    auction.leading_registration_id = registration.pk
+    auction.bid_count = sequence
+    auction.bids_hash = bid_hash
+    auction.close_at = close_at
+    bid.auction = auction
+    return bid
+
+
+def _refuse(auction, registration, amount_fen, code, price):
+    """The refusal the function found under the lock, as the Python engine raises it."""
+    auction.current_price_fen = int(price) if price else None
+    if code == "auction_closed":
+        raise AuctionClosed()
+    if code == "auction_not_open":
+        raise AuctionNotOpen()
+    if code == "already_leading":
+        raise _with_next_min(AlreadyLeading(), auction)
+    check_grid(auction, amount_fen)  # "grid": raises the refusal with its message
+    raise RuntimeError(f"contracts_bid_place refused with an unknown reason {code!r}")
+
+
+def _bid_write_python(auction_pk, registration, amount_fen, key, placed_by) -> Bid:
     with transaction.atomic():
         auction = Auction.objects.select_for_update().get(pk=auction_pk)
         now = timezone.now()  # after the lock: the server clock orders the bids (R-BID-3)
@@ -245,7 +329,7 @@ def _bid_write(auction_pk, registration, amount_fen, key, actor) -> Bid:
             placed_at=now,
             sequence=sequence,
             idempotency_key=key,
-            placed_by=actor if actor is not None and actor.is_authenticated else None,
+            placed_by=placed_by,
         )
         # The auction's own hash chain, under the lock already held: no global audit lock per
         # bid; the close anchors the head in the audit log (docs/bidding.md).

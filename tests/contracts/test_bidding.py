@@ -109,7 +109,7 @@ def test_bids_before_the_start_are_refused_r_bid_3():
         bid(a, "500")
 
 
-def test_a_bid_at_the_close_time_is_refused_r_bid_3():
+def test_a_bid_at_the_close_time_is_refused_r_bid_3(python_clock, bid_engine):
     auction, (a, b) = live_auction()
     at_close = mock.patch("django.utils.timezone.now", return_value=auction.close_at)
     with at_close, pytest.raises(AuctionClosed):

@@ -47,7 +47,7 @@ def model_outcome(model, bidder, amount, now):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(steps=st.lists(step, min_size=1, max_size=15))
-def test_the_engine_agrees_with_the_reference_model_r_bid_2_3_4(steps):
+def test_the_engine_agrees_with_the_reference_model_r_bid_2_3_4(python_clock, bid_engine, steps):
     # given a fresh auction closing in 10 minutes
     auction, regs = live_auction(
         bidders=3, start_price_fen=START, increment_fen=INC, close_in=dt.timedelta(minutes=10)
