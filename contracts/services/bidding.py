@@ -218,8 +218,9 @@ def _bid_attempt(auction, registration, amount_fen, key, actor) -> tuple[Bid, bo
         if use_bid_function():
             return _bid_write_function(auction, registration, amount_fen, key, placed_by), True
         return _bid_write_python(auction.pk, registration, amount_fen, key, placed_by), True
-    except IntegrityError:
-        # The same key raced in from a second request: answer with the stored bid.
+    except (IntegrityError, *_LOCKED_REFUSALS):
+        # The same key raced in from a second request that got the lock first: its bid made
+        # this one too low (or "already leading"), or met the unique key. Answer with it.
         existing = Bid.objects.filter(registration=registration, idempotency_key=key).first()
         if existing is None:
             raise
@@ -233,6 +234,8 @@ BID_ENGINE = "function"
 # production the function reads the server clock after the lock (R-BID-3).
 CLOCK_FROM_PYTHON = False
 _REFUSED = "CB001"  # SQLSTATE raised by contracts_bid_place for a refusal
+# Refusals found under the lock (a request with the same key may have caused them).
+_LOCKED_REFUSALS = (AuctionClosed, AuctionNotOpen, BidTooLow, NotOnIncrement, AlreadyLeading)
 
 
 def use_bid_function() -> bool:

@@ -97,19 +97,24 @@ def test_a_refusal_under_the_lock_leaves_the_callers_transaction_usable(bid_engi
 
 
 @pytest.mark.django_db
-def test_an_idempotency_key_racing_in_answers_with_the_stored_bid(bid_engine, settings):
-    # given a bid stored under key "k" (raising one's own bid allowed, so the insert is reached)
-    settings.CONTRACTS = {"ALREADY_LEADING_REFUSED": False}
+@pytest.mark.parametrize("leading_refused", [True, False])
+def test_a_request_racing_with_the_same_key_gets_the_stored_bid(
+    bid_engine, settings, leading_refused
+):
+    """Both requests passed the key lookup; the second gets the lock after the first's bid,
+    which makes it "already leading" or too low (or meets the unique key): it is answered with
+    the stored bid (200), not a refusal."""
+    settings.CONTRACTS = {"ALREADY_LEADING_REFUSED": leading_refused}
     auction, (a, b) = live_auction()
+    stale = Auction.objects.get(pk=auction.pk)  # read before the first request's bid
     first, _ = place(a, "500", "k")
-    # when a second request with the same key passed the key lookup before it was stored
     registration = Registration.objects.select_related("deal__auction").get(pk=a.pk)
-    again, created = bidding._bid_attempt(
-        Auction.objects.get(pk=auction.pk), registration, 51_000, "k", None
-    )
-    # then the unique constraint answers with the stored bid
+    again, created = bidding._bid_attempt(stale, registration, 50_000, "k", None)
     assert not created and again.pk == first.pk
     assert Bid.objects.count() == 1
+    # a different key is still refused
+    with pytest.raises(BidTooLow):
+        bidding._bid_attempt(stale, registration, 50_000, "other", None)
 
 
 @pytest.mark.django_db
