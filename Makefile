@@ -50,7 +50,7 @@ messages:
 	DEBUG=1 $(BIN)/python manage.py makemessages_all
 
 serve:
-	$(BIN)/gunicorn marketplace.wsgi -w $${WEB_CONCURRENCY:-4} -b $(HOST):$(PORT)
+	$(BIN)/gunicorn marketplace.wsgi -k gthread -w $${WEB_CONCURRENCY:-2} --threads $${WEB_THREADS:-4} -b $(HOST):$(PORT)
 
 worker:
 	$(BIN)/celery -A marketplace worker -l info
