@@ -1,7 +1,11 @@
-"""Compile every app's zh-Hans catalogue; with --check, fail on untranslated or fuzzy entries."""
+"""Compile every app's zh-Hans catalogue; with --check, fail on untranslated or fuzzy entries
+and on interface strings of the code that the catalogue does not hold yet."""
 
 import re
+import shutil
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -23,6 +27,35 @@ def catalogues():
         po = Path(settings.BASE_DIR) / app / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
         if po.exists():
             yield po
+
+
+def _msgids(po: Path) -> set[str]:
+    """The msgids of a catalogue (msgcat normalises the layout; obsolete entries ignored)."""
+    text = subprocess.run(
+        ["msgattrib", "--no-obsolete", "--no-wrap", str(po)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {
+        bytes(m, "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+        for m in re.findall(r'^msgid "(.*)"$', text, re.M)
+        if m
+    }
+
+
+def missing_msgids(app: str) -> set[str]:
+    """Strings marked in the app's code and templates that its catalogue lacks: extract them
+    in a copy of the app (makemessages writes in place), then compare msgids."""
+    from .makemessages_all import makemessages
+
+    source = Path(settings.BASE_DIR) / app
+    po_name = Path("locale") / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "app"
+        shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+        makemessages(copy, django_admin=Path(sys.executable).with_name("django-admin"))
+        return _msgids(copy / po_name) - _msgids(source / po_name)
 
 
 class Command(BaseCommand):
@@ -55,5 +88,14 @@ class Command(BaseCommand):
             if check and (untranslated or fuzzy):
                 problems.append(f"{po}: {stats}")
             self.stdout.write(f"{po.relative_to(settings.BASE_DIR)}: {stats}")
+        if check:
+            for app in APPS:
+                missing = missing_msgids(app)
+                if missing:
+                    listed = "\n  ".join(sorted(missing)[:20])
+                    problems.append(
+                        f"{app}: {len(missing)} string(s) not in the catalogue "
+                        f"(run `manage.py makemessages_all {app}`):\n  {listed}"
+                    )
         if problems:
             raise CommandError("zh-Hans catalogue incomplete:\n" + "\n".join(problems))
