@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bidding.py                 # N=50, 20 s, 3 runs, medians printed
     .venv/bin/python bench/bidding.py --runs 1 --duration 10 --workers 4 --threads 2
+    .venv/bin/python bench/bidding.py --engine python   # the Python bid writer, to compare
 
 What it does, in its own PostgreSQL database (`--db`, created and migrated on first use):
 1. sets up a live auction with N qualified bidders (API tokens), a soft-close window of
@@ -18,7 +19,9 @@ What it does, in its own PostgreSQL database (`--db`, created and migrated on fi
    `next_min_yuan`) and polls `GET .../auction/` once a second with If-None-Match like the room;
 4. waits for the close, checks the invariants (contracts.invariants) and prints attempts/s,
    accepted bids/s, p50/p99 latency of bid attempts, refusals by code, 5xx count and close delay,
-   and the CPU per request of gunicorn, PostgreSQL and the client.
+   and the CPU per request of gunicorn, PostgreSQL and the client; the mean time an attempt
+   waited for a lock (backends in a `Lock` wait, sampled 50×/s, over attempts/s: Little's law)
+   and how many cores other work on the machine took meanwhile (wall-clock figures depend on it).
 """
 
 import argparse
@@ -60,6 +63,12 @@ def parse_args():
     p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     p.add_argument("--broker", default="redis://127.0.0.1:6379/9")
     p.add_argument("--fresh", action="store_true", help="drop and re-create the database")
+    p.add_argument(
+        "--engine",
+        choices=["function", "python"],
+        default="function",
+        help="writer of accepted bids (contracts.services.bidding.BID_ENGINE)",
+    )
     return p.parse_args()
 
 
@@ -230,11 +239,23 @@ def setup_auction(args, run: int):
 # ---------------------------------------------------------------- servers
 
 
+GUNICORN_CONFIG = """
+def post_worker_init(worker):
+    from contracts.services import bidding
+
+    bidding.BID_ENGINE = {engine!r}
+"""
+
+
 def start_servers(args, env):
+    config = Path(f"/tmp/bench-bidding-gunicorn-{os.getpid()}.py")
+    config.write_text(GUNICORN_CONFIG.format(engine=args.engine))
     gunicorn = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
             "marketplace.wsgi:application",
+            "-c",
+            str(config),
             "-w",
             str(args.workers),
             "-k",
@@ -350,6 +371,37 @@ def server_cpu_seconds(gunicorn_pid, db) -> tuple[float, float]:
         )
         backends = [row[0] for row in cursor.fetchall()]
     return sum(_cpu_seconds(pid) for pid in pids), sum(_cpu_seconds(pid) for pid in backends)
+
+
+def machine_busy_seconds() -> float:
+    """CPU time all processes of the machine used (Linux /proc/stat, all cores)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+class LockWaitSampler(threading.Thread):
+    """Counts, 50 times a second, this database's backends waiting for a lock (row locks of
+    the auction: `Lock` waits on a transaction id or a tuple). By Little's law, the mean number
+    waiting divided by the attempts per second is the mean lock wait per attempt."""
+
+    def __init__(self, dsn):
+        super().__init__(daemon=True)
+        self.dsn, self.samples, self.stop = dsn, [], threading.Event()
+
+    def run(self):
+        import psycopg
+
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            while not self.stop.wait(0.02):
+                row = conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'"
+                ).fetchone()
+                self.samples.append(row[0])
+
+    def mean(self) -> float:
+        return statistics.mean(self.samples) if self.samples else float("nan")
 
 
 # ---------------------------------------------------------------- clients
@@ -590,9 +642,14 @@ def one_run(args, run):
     listing_id, auction_id, tokens = setup_auction(args, run)
     connections.close_all()
     web_before, db_before = server_cpu_seconds(args.gunicorn_pid, args.db)
-    client_before = time.process_time()
+    client_before, machine_before = time.process_time(), machine_busy_seconds()
+    sampler = LockWaitSampler(f"{args.pg}/{args.db}")
+    sampler.start()
     results, elapsed = drive(args, listing_id, tokens)
+    sampler.stop.set()
+    sampler.join()
     client_cpu = time.process_time() - client_before
+    machine_cpu = machine_busy_seconds() - machine_before
     web_after, db_after = server_cpu_seconds(args.gunicorn_pid, args.db)
     requests = max(1, results.attempts + results.reads)
     web_cpu, db_cpu = web_after - web_before, db_after - db_before
@@ -623,6 +680,10 @@ def one_run(args, run):
         "db_cpu_ms": db_cpu * 1000 / requests,
         "client_cpu_ms": client_cpu * 1000 / requests,
         "load_avg": os.getloadavg()[0],
+        # everything else on the machine (other people's work, and the sampler), in cores
+        "other_cores": max(0.0, machine_cpu - web_cpu - db_cpu - client_cpu) / elapsed,
+        "lock_waiters": sampler.mean(),
+        "lock_wait_ms": sampler.mean() / max(1e-9, results.attempts / elapsed) * 1000,
         "closed_by": auction.closed_by,
         "violations": violations,
         "codes": dict(results.codes),
@@ -649,6 +710,12 @@ def one_run(args, run):
         f"{figures['accepted_p99_ms']:.1f} ms",
         flush=True,
     )
+    print(
+        f"        lock waits: {figures['lock_waiters']:.2f} backends waiting on average → "
+        f"{figures['lock_wait_ms']:.2f} ms per attempt; other work on the machine "
+        f"{figures['other_cores']:.2f} cores",
+        flush=True,
+    )
     for v in violations:
         print(f"        VIOLATION: {v}", flush=True)
     connections.close_all()
@@ -666,18 +733,21 @@ def main():
         runs = [one_run(args, run) for run in range(args.runs)]
     finally:
         stop(processes)
+        Path(f"/tmp/bench-bidding-gunicorn-{os.getpid()}.py").unlink(missing_ok=True)
     med = {
         k: statistics.median(r[k] for r in runs) for k in runs[0] if isinstance(runs[0][k], float)
     }
     total_violations = sum(len(r["violations"]) for r in runs)
     print(
         f"\nmedians over {len(runs)} runs (N={args.bidders}, {args.duration:.0f} s, gunicorn "
-        f"-w {args.workers} --threads {args.threads}): {med['attempts_per_s']:.0f} attempts/s, "
+        f"-w {args.workers} --threads {args.threads}, engine {args.engine}): "
+        f"{med['attempts_per_s']:.0f} attempts/s, "
         f"{med['accepted_per_s']:.0f} accepted bids/s, p50 {med['p50_ms']:.1f} ms, "
         f"p99 {med['p99_ms']:.1f} ms, close delay {med['close_delay_s']:.3f} s, "
         f"invariant violations {total_violations}; server CPU {med['cpu_ms_per_request']:.2f} ms "
         f"per request (≈ {2000 / med['cpu_ms_per_request']:.0f} requests/s on 2 idle cores), "
-        f"load average {med['load_avg']:.1f}"
+        f"load average {med['load_avg']:.1f}; lock wait {med['lock_wait_ms']:.2f} ms per "
+        f"attempt; other work {med['other_cores']:.2f} cores"
     )
     ok = (
         med["attempts_per_s"] >= 400
