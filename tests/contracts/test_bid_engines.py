@@ -168,3 +168,18 @@ def test_the_function_is_used_on_postgresql(postgres_only, monkeypatch):
     auction, (a, b) = live_auction()
     place(a, "500", "f")
     assert calls == [1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_accepted_api_bid_is_one_read_and_one_statement_on_postgresql(postgres_only):
+    """The lock is taken and released inside one statement (no BEGIN … COMMIT round trips)."""
+    from django.test.utils import CaptureQueriesContext
+
+    auction, (a, b) = live_auction()
+    with CaptureQueriesContext(connection) as queries:
+        bid, created = services.bid_submit(
+            listing_id=auction.deal.listing_id, user=a.user, amount="500", idempotency_key="one"
+        )
+    assert created and bid.sequence == 1
+    assert len(queries) == 2, [q["sql"] for q in queries]
+    assert "contracts_bid_place" in queries[1]["sql"]
