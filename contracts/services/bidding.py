@@ -469,7 +469,8 @@ def _decide(deal, auction):
     if not winner.is_collective_member and _member_bidders(deal).exists():
         # R-BID-9: members may match the winning price within 1 working day; award after.
         auction.priority_ends_at = workdays.period_end(
-            timezone.localdate(at), conf.get("PRIORITY_WORKDAYS")
+            timezone.localdate(at),
+            conf.get("PRIORITY_WORKDAYS", county=deal.listing.county_id),
         )
         _refund_non_members(deal, winner)
         return
