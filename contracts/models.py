@@ -169,7 +169,10 @@ class Deal(models.Model):
         self.mode_selected_at = at
 
     @transition(field=state, source=[State.NEGOTIATING, State.AUCTION], target=State.AWARDED)
-    def award(
+    def award(self, **terms):
+        self._set_award(**terms)
+
+    def _set_award(
         self, *, winner, price_fen, annual_rent_fen, total_value_fen, at, announcement_ends_at
     ):
         self.winner = winner
@@ -208,18 +211,10 @@ class Deal(models.Model):
         self.defaulted_at = at
 
     @transition(field=state, source=State.DEFAULTED, target=State.AWARDED)
-    def award_runner_up(
-        self, *, winner, price_fen, annual_rent_fen, total_value_fen, at, announcement_ends_at
-    ):
+    def award_runner_up(self, **terms):
         """R-DEAL-5: after the winner's default, the runner-up at its last bid; a new result
         announcement runs (R-DEAL-1) and the signing and payment steps start again."""
-        self.winner = winner
-        self.transferee = winner.enterprise
-        self.price_fen = price_fen
-        self.annual_rent_fen = annual_rent_fen
-        self.total_value_fen = total_value_fen
-        self.awarded_at = at
-        self.result_announcement_ends_at = announcement_ends_at
+        self._set_award(**terms)
         self.signing_started_at = None
         self.payment_started_at = None
 
