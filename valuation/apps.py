@@ -10,5 +10,9 @@ class ValuationConfig(AppConfig):
         from marketplace import navigation
         from marketplace.models import User
 
+        from . import conf
+
+        conf.define()
+
         navigation.register(_("Valuation"), "valuation:home", {User.Role.EXCHANGE_STAFF})
         navigation.register(_("Price statistics"), "valuation:stats", None)

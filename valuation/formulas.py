@@ -252,25 +252,42 @@ def suggest_forest_method(*, age_class, stable_income):
         raise ValueError(f"age_class: unknown age class {age_class!r} (one of {known})") from None
 
 
-def service_fee(*, deal_value, transferor_exempt):
-    """R-DEAL-6: one side's fee on the total deal value, banded, at least 200; exempt → 0."""
+def service_fee(*, deal_value, transferor_exempt, rates=None, minimum=SERVICE_FEE_MINIMUM):
+    """R-DEAL-6: one side's fee on the total deal value, banded, at least 200; exempt → 0.
+
+    `rates` (one per band of SERVICE_FEE_BANDS, lowest band first) and `minimum` are the
+    rulebook's numbers in force; the band limits are fixed."""
     with localcontext() as ctx:
         ctx.prec = PRECISION
         value = _positive("deal_value", deal_value)
         if not isinstance(transferor_exempt, bool):
             raise ValueError(f"transferor_exempt: must be True or False, not {transferor_exempt!r}")
+        bands = SERVICE_FEE_BANDS
+        if rates is not None:
+            rates = [_dec("rates", r) for r in rates]
+            if len(rates) != len(SERVICE_FEE_BANDS) or any(not 0 <= r < 1 for r in rates):
+                raise ValueError(
+                    f"rates: {len(SERVICE_FEE_BANDS)} rates between 0 and 1, not {rates!r}"
+                )
+            bands = tuple(
+                (upper, rate)
+                for (upper, _default), rate in zip(SERVICE_FEE_BANDS, rates, strict=True)
+            )
+        minimum = _dec("minimum", minimum)
+        if minimum < 0:
+            raise ValueError(f"minimum: must be 0 or more, not {minimum}")
         if transferor_exempt:
             return ZERO
         fee = ZERO
         lower = ZERO
-        for upper, band_rate in SERVICE_FEE_BANDS:
+        for upper, band_rate in bands:
             top = value if upper is None else min(value, upper)
             if top > lower:
                 fee += (top - lower) * band_rate
             if upper is None or value <= upper:
                 break
             lower = upper
-        return max(fee, SERVICE_FEE_MINIMUM)
+        return max(fee, minimum)
 
 
 def default_deposit(*, annual_rent=None, total=None, share=DEPOSIT_SHARE, minimum=DEPOSIT_MINIMUM):

@@ -275,7 +275,30 @@ VALUE_CASES = [
         {"deal_value": 15_000_000, "transferor_exempt": True},
         "0.00",
     ),
+    (
+        # 500k × 0.65 % + 500k × 0.6 % + 4M × 0.5 % + 5M × 0.4 % + 5M × 0.25 % = 58,750
+        "R-DEAL-6 15M, the county's rates halved",
+        f.service_fee,
+        {
+            "deal_value": 15_000_000,
+            "transferor_exempt": False,
+            "rates": ["0.0065", "0.006", "0.005", "0.004", "0.0025", "0.0015"],
+        },
+        "58750.00",
+    ),
+    (
+        "R-DEAL-6 the county's minimum",
+        f.service_fee,
+        {"deal_value": 10_000, "transferor_exempt": False, "minimum": 300},
+        "300.00",
+    ),
     ("deposit lease", f.default_deposit, {"annual_rent": 10_000}, "3000.00"),
+    (
+        "R-REG-4 a county's 20 %, at least 1,500",
+        f.default_deposit,
+        {"annual_rent": 10_000, "share": "0.20", "minimum": 1500},
+        "2000.00",
+    ),
     ("deposit rounds up", f.default_deposit, {"annual_rent": "3333.34"}, "1001.00"),
     ("deposit minimum", f.default_deposit, {"annual_rent": 2000}, "1000.00"),
     ("deposit transfer", f.default_deposit, {"total": 1_000_000}, "300000.00"),
@@ -297,6 +320,25 @@ def test_it_computes_the_worked_example(function, kwargs, expected):
 
 ERROR_CASES = [
     # (id, function, kwargs, argument named in the error)
+    (
+        "fee rates: five for six bands",
+        f.service_fee,
+        {"deal_value": 1000, "transferor_exempt": False, "rates": ["0.01"] * 5},
+        "rates",
+    ),
+    (
+        "fee rate above 1",
+        f.service_fee,
+        {"deal_value": 1000, "transferor_exempt": False, "rates": ["2"] * 6},
+        "rates",
+    ),
+    (
+        "fee minimum negative",
+        f.service_fee,
+        {"deal_value": 1000, "transferor_exempt": False, "minimum": -1},
+        "minimum",
+    ),
+    ("deposit share 1.3", f.default_deposit, {"annual_rent": 1000, "share": "1.3"}, "share"),
     ("rate zero", f.income_capitalisation, {"annual_income": 400, "rate": 0, "years": 10}, "rate"),
     (
         "rate negative",

@@ -14,6 +14,7 @@ from marketplace.money import fen_to_yuan, yuan_to_fen
 from marketplace.notifications import notify_users
 from marketplace.payments import ledger
 from marketplace.payments.models import Payable
+from valuation.conf import service_fee_terms
 from valuation.formulas import service_fee
 
 from .. import conf, recipients
@@ -24,11 +25,13 @@ from .schedule import rent_schedule
 
 
 def fees_fen(deal) -> tuple[int, int]:
-    """R-DEAL-6: (transferee's fee, transferor's fee) on the total deal value, in fen."""
+    """R-DEAL-6: (transferee's fee, transferor's fee) on the total deal value, in fen, with the
+    rates and minimum of the listing's county (rulebook)."""
     value = fen_to_yuan(deal.total_value_fen)
     exempt = isinstance(deal.listing.transferor, Household | Collective)
-    buyer = yuan_to_fen(service_fee(deal_value=value, transferor_exempt=False))
-    seller = yuan_to_fen(service_fee(deal_value=value, transferor_exempt=exempt))
+    terms = service_fee_terms(county=deal.listing.county_id)
+    buyer = yuan_to_fen(service_fee(deal_value=value, transferor_exempt=False, **terms))
+    seller = yuan_to_fen(service_fee(deal_value=value, transferor_exempt=exempt, **terms))
     return buyer, seller
 
 
