@@ -59,3 +59,24 @@ def test_staff_change_a_rule_number_for_their_county(page):
     # and the list shows the county's value
     row = page.locator("tr[data-key='listing.announcement_min']")
     assert "古丈县：9 个工作日" in row.inner_text()
+
+
+def test_a_user_reads_their_notifications_from_the_dashboard(page):
+    # given a station operator with a notification (e.g. a listing returned, R-LIST-3)
+    from marketplace.notifications import notification_send
+
+    operator = factories.OperatorFactory(username="op2")
+    notification_send(
+        recipient=operator,
+        subject="挂牌项目 GP-433126-2026-000001 已退回修改",
+        body="交易中心退回了挂牌项目：四至不清（R-LIST-3）。",
+        url="/console/",
+    )
+    login(page, "op2")
+    # when they open the unread count on the dashboard
+    page.get_by_role("link", name="1 条新消息").click()
+    # then the list shows it, and the dashboard no longer counts it as new
+    notes = page.get_by_test_id("notifications")
+    assert "四至不清" in notes.inner_text()
+    page.goto(page.base_url + "/console/")
+    assert page.get_by_role("link", name="1 条新消息").count() == 0
