@@ -38,7 +38,8 @@ from ..sql import Select, instance, name
 from .common import lock_deal, send_on_commit
 from .deals import deal_award, deal_fail
 
-KEY_RE = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
+# \Z, not $: `$` also matches before a final "\n", which the function would hash unescaped.
+KEY_RE = re.compile(r"\A[A-Za-z0-9_.:\-]{1,64}\Z")
 MAX_YUAN = Decimal(10**12)  # a trillion yuan: anything above is a typing error
 
 
