@@ -145,11 +145,33 @@ def deal_readable_by(user, deal) -> bool:
     return household is not None and getattr(user, "household_id", None) == household.pk
 
 
+def _as_transferee_only(user, deal) -> bool:
+    """An agribusiness reads a deal as a transferee only: its own contracts' documents, and the
+    certificate (with its notices) only when issued on its contract (R-DEAL-5: a defaulted
+    winner keeps a void contract on the deal, not the runner-up's documents)."""
+    return user.role == User.Role.AGRIBUSINESS and not (
+        is_staff_reader(user) and _in_scope(user, deal)
+    )
+
+
+def _own_document(user, doc) -> bool:
+    mine = Contract.objects.filter(deal_id=doc.deal_id, transferee_id=user.enterprise_id)
+    if doc.kind == DealDocument.Kind.CONTRACT:
+        return any(doc in docs for docs in contract_versions(doc.deal, list(mine)).values())
+    if doc.kind == DealDocument.Kind.CONTRACT_FINAL:
+        return mine.filter(final_id=doc.pk).exists()
+    return Certificate.objects.filter(
+        deal_id=doc.deal_id, contract__transferee_id=user.enterprise_id
+    ).exists()
+
+
 def document_get_for_user(*, pk, user) -> DealDocument:
     doc = DealDocument.objects.select_related("deal__listing").filter(pk=pk).first()
     if doc is None:
         raise Http404
     if not deal_readable_by(user, doc.deal):
+        raise PermissionDenied
+    if _as_transferee_only(user, doc.deal) and not _own_document(user, doc):
         raise PermissionDenied
     return doc
 
@@ -163,6 +185,8 @@ def certificate_get_for_user(*, number, user) -> Certificate:
     if cert is None:
         raise Http404
     if not deal_readable_by(user, cert.deal):
+        raise PermissionDenied
+    if _as_transferee_only(user, cert.deal) and cert.contract.transferee_id != user.enterprise_id:
         raise PermissionDenied
     return cert
 
