@@ -1,13 +1,16 @@
 """Review of the bidding hot path (docs/bidding.md): input both engines must treat alike, and
 the bid chain's anchor (R-BID-3, R-BID-8)."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
 from contracts import services
 from contracts.errors import InvalidKey
-from contracts.models import Bid, Registration
+from contracts.models import Auction, Bid, Registration
+from marketplace.audit import GENESIS, chain_hash
 from tests.contracts.factories import live_auction
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +46,46 @@ def test_the_api_answers_a_key_with_a_trailing_newline_422(key):
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_idempotency_key"
     assert not Bid.objects.exists()
+
+
+def _rewrite_chain_lowering_the_last_bid(auction, amount_fen):
+    last = Bid.objects.filter(auction=auction).order_by("-sequence").first()
+    Bid.objects.filter(pk=last.pk).update(amount_fen=amount_fen)
+    prev = GENESIS
+    for row in Bid.objects.filter(auction=auction).order_by("sequence"):
+        prev = chain_hash(prev, services.bidding.bid_chain_body(row))
+        Bid.objects.filter(pk=row.pk).update(hash=prev)
+    Auction.objects.filter(pk=auction.pk).update(bids_hash=prev, current_price_fen=amount_fen)
+
+
+def test_a_rewritten_chain_is_found_even_if_the_auction_is_set_back_to_scheduled_r_bid_8():
+    """The anchor is the audit log's `auction.closed` event, not the auction row's state: a
+    chain rewritten as a whole is found whatever the row says."""
+    auction, (a, b) = live_auction(close_in=dt.timedelta(minutes=30))
+    place(a, "500", "x"), place(b, "510", "y")
+    closed = services.auction_close(
+        auction_id=auction.pk, now=auction.close_at + dt.timedelta(seconds=1)
+    )
+    _rewrite_chain_lowering_the_last_bid(closed, 50_900)
+    Auction.objects.filter(pk=closed.pk).update(state=Auction.State.SCHEDULED)
+    report = services.bid_chain_verify(Auction.objects.get(pk=closed.pk))
+    assert not report.ok
+    assert report.reason == "the bids differ from those anchored in the audit log"
+
+
+def test_a_withdrawn_auction_s_chain_verifies():
+    """Withdrawing the listing closes the auction without an `auction.closed` event; an
+    honest chain must not be reported broken (verify_bids would exit 1)."""
+    from django.core.management import call_command
+
+    auction, (a, b) = live_auction()
+    place(a, "500", "x")
+    services.deal_withdraw(listing=auction.deal.listing)
+    auction.refresh_from_db()
+    assert auction.state == Auction.State.CLOSED
+    report = services.bid_chain_verify(auction)
+    assert report.ok, report.reason
+    call_command("verify_bids")
 
 
 def test_the_engine_in_use_matches_the_database():
