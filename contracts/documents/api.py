@@ -9,7 +9,6 @@ list an agribusiness sees its own contracts only. Refusals are `{code, detail}` 
 """
 
 from django.http import FileResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -19,10 +18,9 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from marketplace.errors import Invalid
 from marketplace.money import fen_to_yuan
 
-from . import conf, selectors, services
+from . import selectors, services
 from .models import Contract, DealDocument, Signature
 from .services.common import sha256_hex
 
@@ -380,10 +378,7 @@ class VerifyView(APIView):
     )
     def post(self, request, number):
         certificate = selectors.certificate_public(number=number)
-        upload = request.FILES.get("file")
-        if upload is None or upload.size > conf.get("SCAN_MAX_BYTES"):
-            raise Invalid(_("Choose the PDF file to check (at most 20 MB)."), field="file")
-        data = upload.read()
+        data = services.verification_upload_read(request.FILES.get("file"))
         match = services.document_verify(certificate=certificate, data=data)
         return Response(
             {

@@ -40,6 +40,12 @@ class WrongCode(Invalid):
     field = "code"
 
 
+class BadVerificationUpload(Invalid):
+    code = "invalid"
+    default_message = _("Choose the PDF file to check (at most 20 MB).")
+    field = "file"
+
+
 class BadScan(Invalid):
     code = "bad_scan"
     default_message = _("Signed scan: upload a PDF, JPEG or PNG file of at most 20 MB.")

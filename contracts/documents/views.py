@@ -18,6 +18,7 @@ from marketplace.errors import DomainError
 from marketplace.models import User, mask_name
 
 from . import conf, selectors, services
+from .errors import BadVerificationUpload
 from .facts import contract_facts, missing_labels
 from .models import CertificateBatch, Contract, DealDocument, Signature
 from .services.defaults import open_default
@@ -391,11 +392,12 @@ def verify(request, number):
     deal = certificate.deal
     result = error = None
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None or upload.size > conf.get("SCAN_MAX_BYTES"):
-            error = _("Choose the PDF file to check (at most 20 MB).")
+        try:
+            data = services.verification_upload_read(request.FILES.get("file"))
+        except BadVerificationUpload as exc:
+            error = exc.message
         else:
-            match = services.document_verify(certificate=certificate, data=upload.read())
+            match = services.document_verify(certificate=certificate, data=data)
             result = {"genuine": match is not None, "document": match}
     listing = deal.listing
     transferor = listing.transferor

@@ -160,6 +160,32 @@ def test_public_verification_masks_names_and_checks_an_uploaded_pdf(issued):
     assert client.get("/api/v1/verify/JZ-000000-2026-999999/").status_code == 404
 
 
+def test_the_public_check_refuses_a_file_that_is_not_a_pdf_or_too_large(issued, settings):
+    """The verification upload takes a PDF of at most 20 MB only; anything else is a 422 naming
+    the file, in the API's error shape (a form error on the page), never a verdict."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    number = issued.certificate.number
+    client = APIClient()
+    for data, name in [(b"\x89PNG\r\n\x1a\n" + b"0" * 64, "scan.png"), (b"", "empty.pdf")]:
+        response = client.post(
+            f"/api/v1/verify/{number}/", {"file": SimpleUploadedFile(name, data)}
+        )
+        assert response.status_code == 422, name
+        assert response.json()["code"] == "invalid", name
+    settings.CONTRACT_DOCUMENTS = {"SCAN_MAX_BYTES": 100}  # the 20 MB limit, made small
+    large = client.post(
+        f"/api/v1/verify/{number}/", {"file": SimpleUploadedFile("c.pdf", b"%PDF-1.4" + b"0" * 100)}
+    )
+    assert large.status_code == 422 and large.json()["code"] == "invalid"
+    page = client.post(
+        f"/verify/{number}/", {"file": SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n")}
+    )
+    html = page.content.decode()
+    assert page.status_code == 422 and 'data-testid="result"' not in html
+    assert 'role="alert"' in html
+
+
 def test_the_openapi_schema_documents_the_documents_api(db):
     schema = APIClient().get("/api/schema/", {"format": "json"}).json()
     paths = schema["paths"]

@@ -10,6 +10,7 @@ from .certificates import (
     certificate_render,
     deals_ready_for_certificate,
     document_verify,
+    verification_upload_read,
 )
 from .certificates import notice_snapshot as certificate_notice_snapshot
 from .defaults import (
@@ -59,6 +60,7 @@ __all__ = [
     "deal_relist_after_default",
     "deals_ready_for_certificate",
     "document_verify",
+    "verification_upload_read",
     "payment_start",
     "rent_instalment_paid",
     "rent_overdue",

@@ -21,7 +21,7 @@ from marketplace.errors import DomainError
 from marketplace.numbering import next_in_sequence
 
 from .. import conf
-from ..errors import CertificateRefused, NoSuchNotice
+from ..errors import BadVerificationUpload, CertificateRefused, NoSuchNotice
 from ..facts import contract_facts
 from ..models import Certificate, CertificateBatch, CertificateSequence, Contract, DealDocument
 from ..pdf import render_certificate_pdf, render_notice_pdf
@@ -276,6 +276,18 @@ def _maybe_finish(batch_id):
 
 
 # ---------------------------------------------------------------- verification
+
+
+def verification_upload_read(upload) -> bytes:
+    """The bytes of a file uploaded to be checked: a PDF (by its content) of at most 20 MB, else
+    refused naming the file field; a picture or an empty file is not an answer "not genuine"."""
+    limit = conf.get("SCAN_MAX_BYTES")
+    if upload is None or not upload.size or upload.size > limit:
+        raise BadVerificationUpload()
+    data = upload.read(limit + 1)
+    if len(data) > limit or not data.startswith(b"%PDF-"):
+        raise BadVerificationUpload()
+    return data
 
 
 def document_verify(*, certificate, data: bytes) -> DealDocument | None:
