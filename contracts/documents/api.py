@@ -138,7 +138,7 @@ class VerificationSerializer(serializers.Serializer):
     deal = serializers.CharField()
     listing = serializers.CharField()
     location = serializers.CharField()
-    transferor = serializers.CharField(help_text="a household's name is masked (张**)")
+    transferor = serializers.CharField(help_text="a household: 村民 张** (R-LIST-7)")
     transferee = serializers.CharField(help_text="a natural person's name is masked")
     parcels = serializers.ListField(child=serializers.DictField())
     transfer_mode = serializers.CharField()

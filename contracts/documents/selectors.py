@@ -271,7 +271,7 @@ def certificate_public_facts(*, number) -> dict:
     facts = certificate.notice_facts or notice_snapshot(certificate)
     transferor = facts["transferor"]
     if listing.transferor_household_id:
-        transferor = mask_name(transferor)
+        transferor = f"村民 {mask_name(transferor)}"  # R-LIST-7, as on the listing pages
     transferee = facts["transferee"]
     if deal.transferee is not None and deal.transferee.is_natural_person:
         transferee = mask_name(transferee)

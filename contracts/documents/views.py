@@ -402,7 +402,9 @@ def verify(request, number):
     listing = deal.listing
     transferor = listing.transferor
     transferor_name = (
-        mask_name(transferor.name) if listing.transferor_household_id else str(transferor)
+        f"村民 {mask_name(transferor.name)}"  # R-LIST-7, as on the listing pages
+        if listing.transferor_household_id
+        else str(transferor)
     )
     facts = contract_facts(deal, registration=certificate.contract.registration, number="")
     return render(

@@ -142,7 +142,7 @@ def test_public_verification_masks_names_and_checks_an_uploaded_pdf(issued):
     body = response.json()
     household = issued.deal.listing.transferor_household
     assert body["sha256"] == cert.document.sha256
-    assert body["transferor"].startswith(household.name[0]) and "*" in body["transferor"]
+    assert body["transferor"].startswith(f"村民 {household.name[0]}") and "*" in body["transferor"]
     assert household.name not in str(body) and household.id_number not in str(body)
     assert issued.deal.transferee.uscc not in str(body)
     genuine_pdf = cert.document.file.open("rb").read()
@@ -214,3 +214,15 @@ def _pdftotext(data: bytes) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
     ).stdout.decode()
+
+
+def test_r_list_7_the_public_check_names_the_household_as_villager_with_a_masked_name(issued):
+    """R-LIST-7: a household transferor appears publicly as "村民 张**", as on the listing pages."""
+    from marketplace.models import mask_name
+
+    household = issued.deal.listing.transferor_household
+    expected = f"村民 {mask_name(household.name)}"
+    body = APIClient().get(f"/api/v1/verify/{issued.certificate.number}/").json()
+    assert body["transferor"] == expected
+    page = APIClient().get(f"/verify/{issued.certificate.number}/").content.decode()
+    assert f'data-testid="transferor">{expected}<' in page
