@@ -378,7 +378,20 @@ def bid_chain_verify(auction) -> audit.ChainReport:
     end (the head on the auction row), and — once closed — a chain rewritten as a whole
     (the head recorded in the audit log's `auction.closed` event, itself in the global chain;
     a withdrawal closes without one, so such an auction's chain is checked only in itself).
+
+    The auction row is read again, with the bids, in one snapshot: `auction` may be older than
+    bids accepted since (verify_bids runs on a live exchange), which is not a cut-off chain.
     """
+    if connection.in_atomic_block:  # the caller's transaction decides what it sees
+        return _bid_chain_verify(Auction.objects.get(pk=auction.pk))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":  # SQLite's read transaction is a snapshot
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return _bid_chain_verify(Auction.objects.get(pk=auction.pk))
+
+
+def _bid_chain_verify(auction) -> audit.ChainReport:
     prev, count = audit.GENESIS, 0
     for bid in Bid.objects.filter(auction_id=auction.pk).order_by("sequence").iterator():
         if bid.sequence != count + 1:

@@ -90,3 +90,28 @@ def test_a_withdrawn_auction_s_chain_verifies():
 
 def test_the_engine_in_use_matches_the_database():
     assert services.bidding.use_bid_function() == (connection.vendor == "postgresql")
+
+
+def test_a_bid_placed_after_the_auction_row_was_read_is_not_reported_as_tampering():
+    """verify_bids reads the auctions first and each one's bids later: on a live exchange a
+    bid accepted in between made an honest chain look cut off ("bids are missing")."""
+    auction, (a, b) = live_auction()
+    place(a, "500", "x")
+    read_before = Auction.objects.get(pk=auction.pk)  # as verify_bids' iterator read it
+    place(b, "510", "y")  # a bid accepted meanwhile
+    report = services.bid_chain_verify(read_before)
+    assert report.ok, report.reason
+    assert report.count == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verify_bids_outside_a_transaction_reads_one_snapshot(capsys):
+    """The command's own path (autocommit): on PostgreSQL a REPEATABLE READ transaction."""
+    from django.core.management import call_command
+
+    auction, (a, b) = live_auction()
+    place(a, "500", "x"), place(b, "510", "y")
+    assert not connection.in_atomic_block
+    call_command("verify_bids")
+    assert "bid chains OK (1 auctions, 2 bids)" in capsys.readouterr().out
+    assert services.bid_chain_verify(auction).count == 2
