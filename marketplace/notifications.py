@@ -34,20 +34,29 @@ def notification_email(*, notification_id) -> None:
     note = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if note is None or note.emailed_at or not note.recipient.email:
         return
+    # Claim it first: a redelivered task running meanwhile (acks_late) finds it taken.
+    claimed = Notification.objects.filter(pk=note.pk, emailed_at__isnull=True)
+    if not claimed.update(emailed_at=timezone.now()):
+        return
     link = settings.SITE_URL.rstrip("/") + note.url if note.url else ""
-    send_mail(
-        note.subject,
-        f"{note.body}\n\n{link}".strip(),
-        settings.DEFAULT_FROM_EMAIL,
-        [note.recipient.email],
-    )
-    Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+    try:
+        send_mail(
+            note.subject,
+            f"{note.body}\n\n{link}".strip(),
+            settings.DEFAULT_FROM_EMAIL,
+            [note.recipient.email],
+        )
+    except Exception:
+        Notification.objects.filter(pk=note.pk).update(emailed_at=None)  # the retry sends it
+        raise
 
 
-def notifications_mark_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+def notifications_mark_read(*, user, shown=None) -> int:
+    """Mark the user's unread notifications read: those `shown` (ids), or all of them."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if shown is not None:
+        unread = unread.filter(pk__in=list(shown))
+    return unread.update(read_at=timezone.now())
 
 
 def notifications_for(user, limit=50):

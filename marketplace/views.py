@@ -28,9 +28,9 @@ def dashboard(request):
 
 @login_required
 def notifications(request):
-    """The user's notifications, newest first; opening the list marks them read."""
+    """The user's notifications, newest first; opening the list marks the ones shown read."""
     rows = list(notifications_for(request.user))
-    notifications_mark_read(user=request.user)
+    notifications_mark_read(user=request.user, shown=[row.pk for row in rows])
     return render(request, "marketplace/notifications.html", {"rows": rows})
 
 

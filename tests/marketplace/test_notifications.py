@@ -46,3 +46,49 @@ def test_nobody_reads_anothers_notifications(client):
     notification_send(recipient=factories.UserFactory(), subject="私信", body="b")
     client.force_login(factories.UserFactory())
     assert "私信" not in client.get(reverse("notifications")).content.decode()
+
+
+def test_a_second_delivery_during_the_first_send_does_not_email_twice(monkeypatch):
+    """Celery delivers acks_late tasks at least once: a second worker that runs the task while
+    the first is still sending must not send the e-mail again."""
+    import marketplace.notifications as notifications
+
+    user = factories.UserFactory(email="op@example.cn")
+    note = Notification.objects.create(recipient=user, subject="s", body="b")
+    real_send = mail.send_mail
+    calls = []
+
+    def send_while_another_worker_runs(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            notification_email(notification_id=note.pk)  # the redelivered task
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr("django.core.mail.send_mail", send_while_another_worker_runs)
+    notifications.notification_email(notification_id=note.pk)
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_is_sent_by_the_retry(monkeypatch):
+    user = factories.UserFactory(email="op@example.cn")
+    note = Notification.objects.create(recipient=user, subject="s", body="b")
+
+    def smtp_down(*args, **kwargs):
+        raise OSError("smtp down")
+
+    monkeypatch.setattr("django.core.mail.send_mail", smtp_down)
+    with pytest.raises(OSError):
+        notification_email(notification_id=note.pk)
+    monkeypatch.undo()
+    notification_email(notification_id=note.pk)
+    assert len(mail.outbox) == 1
+
+
+def test_opening_the_list_marks_read_only_what_it_shows(client):
+    """The page shows the newest 50: older unread ones stay unread (and counted) until shown."""
+    user = factories.UserFactory()
+    for n in range(52):
+        notification_send(recipient=user, subject=f"消息{n}", body="b")
+    client.force_login(user)
+    client.get(reverse("notifications"))
+    assert unread_count(user) == 2
