@@ -38,7 +38,8 @@ class Count:
 
     def parse(self, text):
         text = str(text).strip()
-        if not text.lstrip("-").isdigit():
+        digits = text[1:] if text.startswith("-") else text
+        if not (digits.isascii() and digits.isdigit()):  # not ８, ٨ or ² (int() takes them)
             raise ValueError(_("a whole number"))
         number = int(text)
         if number < self.minimum or (self.maximum is not None and number > self.maximum):
@@ -85,7 +86,7 @@ class Yuan:
 
     def parse(self, text):
         text = str(text).strip().replace(",", "")
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise ValueError(_("whole yuan, e.g. 300000"))
         if int(text) < self.minimum:
             raise ValueError(_("at least %(min)s yuan") % {"min": self.minimum})
@@ -159,10 +160,20 @@ def forget():
     _cache["rows"] = {}
 
 
+def _changed_in_this_transaction() -> bool:
+    """This connection changed a number and has not committed yet (`forget` waits in its
+    on-commit list; a rollback drops it): read that change, but do not keep it for the process."""
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and any(
+        entry[1] is forget for entry in connection.run_on_commit
+    )
+
+
 def _rows() -> dict:
     now = time.monotonic()
     ttl = _ttl()
-    if _cache["at"] is not None and ttl > 0 and now - _cache["at"] < ttl:
+    uncommitted = _changed_in_this_transaction()
+    if not uncommitted and _cache["at"] is not None and ttl > 0 and now - _cache["at"] < ttl:
         return _cache["rows"]
     from .models import RuleSetting
 
@@ -177,7 +188,8 @@ def _rows() -> dict:
             rows[(key, county_id, right_type)] = number.parse(text)
         except ValueError:
             continue  # never stored through the service; ignore rather than fail every read
-    _cache["at"], _cache["rows"] = now, rows
+    if not uncommitted:
+        _cache["at"], _cache["rows"] = now, rows
     return rows
 
 

@@ -222,3 +222,38 @@ def test_r_deal_2_and_3_periods_follow_the_county(prefecture_staff, guzhang, lon
     assert document_conf.get("SIGNING_WORKDAYS", county=guzhang) == 7
     assert document_conf.get("PAYMENT_WORKDAYS", county=guzhang.pk) == 4
     assert document_conf.get("SIGNING_WORKDAYS", county=longshan) == 5
+
+
+def test_a_rolled_back_change_is_not_kept_in_the_process_copy(settings, prefecture_staff, guzhang):
+    """A change made inside a larger transaction that then rolls back must not stay in this
+    process's copy of the table (read inside that transaction, before the rollback)."""
+    from django.db import transaction
+
+    settings.RULEBOOK_CACHE_SECONDS = 30
+    rulebook.forget()
+    key = listing_conf.ANNOUNCEMENT_MIN
+    assert rulebook.value(key, county=guzhang) == 7
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        change(key, "9", actor=prefecture_staff, county=guzhang)
+        assert rulebook.value(key, county=guzhang) == 9  # its own change, at once
+        raise Undo
+    assert rulebook.value(key, county=guzhang) == 7
+    rulebook.forget()
+
+
+def test_whole_numbers_are_ascii_digits_only(prefecture_staff):
+    """Strict parsing: full-width or other scripts' digits and superscripts are refused with the
+    translated message naming the field and the rule, never Python's own error text."""
+    from marketplace.rulebook import SettingInvalid
+
+    for text in ("８", "٨", "²", "--8"):
+        with pytest.raises(SettingInvalid) as refused, translation.override("en"):
+            change(listing_conf.ANNOUNCEMENT_MIN, text, actor=prefecture_staff)
+        assert refused.value.field == "value"
+        assert "invalid literal" not in str(refused.value.message), text
+    with pytest.raises(SettingInvalid):
+        change(listing_conf.COUNTY_MEDIA_YUAN, "３00000", actor=prefecture_staff)
