@@ -62,6 +62,21 @@ def deal_withdraw(*, listing, actor=None) -> Deal | None:
             auction.state = Auction.State.CLOSED
             auction.closed_at, auction.closed_by = now, "withdrawn"
             auction.save(update_fields=["state", "closed_at", "closed_by"])
+            # As a normal close does: the audit log anchors the auction's bid chain (R-BID-8).
+            audit.record(
+                action="auction.closed",
+                obj=auction,
+                actor=actor,
+                payload={
+                    "close_at": auction.close_at,
+                    "closed_at": now,
+                    "closer": "withdrawn",
+                    "outcome": auction.outcome,
+                    "bids": auction.bid_count,
+                    "bids_hash": auction.bids_hash,
+                    "price_fen": auction.current_price_fen,
+                },
+            )
         transition(deal, "withdraw", actor=actor, at=now)
         for registration in deal.registrations.all():
             _deposit_release(registration, at=now, reason="listing withdrawn")

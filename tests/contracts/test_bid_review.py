@@ -115,3 +115,19 @@ def test_verify_bids_outside_a_transaction_reads_one_snapshot(capsys):
     call_command("verify_bids")
     assert "bid chains OK (1 auctions, 2 bids)" in capsys.readouterr().out
     assert services.bid_chain_verify(auction).count == 2
+
+
+def test_withdrawing_anchors_the_bid_chain_in_the_audit_log_r_bid_8():
+    """A withdrawal closes the auction like a close does: the `auction.closed` event holds the
+    head, so a chain rewritten afterwards is found."""
+    from marketplace.audit import events_for
+
+    auction, (a, b) = live_auction()
+    place(a, "500", "x"), place(b, "510", "y")
+    services.deal_withdraw(listing=auction.deal.listing)
+    auction.refresh_from_db()
+    event = events_for(auction).get(action="auction.closed")
+    assert event.payload["bids_hash"] == auction.bids_hash
+    assert event.payload["closer"] == "withdrawn"
+    _rewrite_chain_lowering_the_last_bid(auction, 50_900)
+    assert not services.bid_chain_verify(Auction.objects.get(pk=auction.pk)).ok
