@@ -25,7 +25,7 @@ from .models import LedgerAccount, LedgerEntry, LedgerTransaction
 
 ASSET_PURPOSES = {"clearing", "bank"}
 INCOME_PURPOSES = {"fee_income", "forfeit_income"}
-KEY_RE = re.compile(r"^[a-z][a-z_]*(:[a-z_.]+:[\w.-]+)?$")
+KEY_RE = re.compile(r"\A[a-z][a-z_]*(:[a-z_.]+:[\w.-]+)?\Z")  # \Z: no trailing newline
 
 CLEARING = "clearing"
 BANK = "bank"
