@@ -147,7 +147,7 @@ def numbers() -> list[Number]:
 # ---------------------------------------------------------------- reading
 
 
-_cache: dict = {"at": None, "rows": {}}
+_cache: dict = {"at": None, "rows": {}, "generation": 0}
 
 
 def _ttl() -> float:
@@ -156,8 +156,8 @@ def _ttl() -> float:
 
 def forget():
     """Drop this process's copy (after a change, and in tests)."""
-    _cache["at"] = None
-    _cache["rows"] = {}
+    _cache["generation"] += 1
+    _cache["at"] = None  # rows stay: a thread past its freshness check still reads a full table
 
 
 def _changed_in_this_transaction() -> bool:
@@ -177,6 +177,7 @@ def _rows() -> dict:
         return _cache["rows"]
     from .models import RuleSetting
 
+    generation = _cache["generation"]
     rows = {}
     for key, county_id, right_type, text in RuleSetting.objects.values_list(
         "key", "county_id", "right_type", "value"
@@ -188,8 +189,9 @@ def _rows() -> dict:
             rows[(key, county_id, right_type)] = number.parse(text)
         except ValueError:
             continue  # never stored through the service; ignore rather than fail every read
-    if not uncommitted:
-        _cache["at"], _cache["rows"] = now, rows
+    # Not kept if a change was forgotten meanwhile (another thread): these rows may predate it.
+    if not uncommitted and _cache["generation"] == generation:
+        _cache["rows"], _cache["at"] = rows, now
     return rows
 
 
