@@ -76,3 +76,35 @@ def test_r_deal_5_the_defaulted_winner_cannot_download_the_runner_ups_documents(
     assert runner.get(f"/api/v1/certificates/{number}/").status_code == 200
     for doc in DealDocument.objects.filter(deal=a.deal, pk=a.certificate.document_id):
         assert runner.get(f"/api/v1/deal-documents/{doc.pk}/pdf/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r_deal_8_two_first_downloads_at_once_store_one_notice(django_capture_on_commit_callbacks):
+    """Two first downloads of a notice at the same time (PostgreSQL: the certificate row lock)
+    render and store it once: one document, one SHA-256 for both."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    from tests.documents.test_api import issued as build
+
+    a = build.__wrapped__(None, django_capture_on_commit_callbacks)
+    barrier, results = threading.Barrier(2), []
+
+    def download():
+        try:
+            barrier.wait()
+            doc = services.certificate_notice(certificate=a.certificate.pk, kind="filing_notice")
+            results.append(doc.sha256)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=download) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 2 and len(set(results)) == 1
+    assert DealDocument.objects.filter(deal=a.deal, kind="filing_notice").count() == 1
