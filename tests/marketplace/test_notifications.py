@@ -92,3 +92,28 @@ def test_opening_the_list_marks_read_only_what_it_shows(client):
     client.force_login(user)
     client.get(reverse("notifications"))
     assert unread_count(user) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_move_to_the_kernel_keeps_the_notifications_and_their_ids():
+    """contract_documents 0005 copies the rows with their ids (a queued e-mail task names one
+    by id) and the kernel's id sequence continues after them."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("contract_documents", "0004_default_reason_labels")]
+    after = [("contract_documents", "0005_notifications_moved_to_kernel")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    Old = old_apps.get_model("contract_documents", "Notification")
+    user = factories.UserFactory()
+    Old.objects.create(id=41, recipient_id=user.pk, subject="旧通知", body="b")
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert Notification.objects.get(pk=41).subject == "旧通知"
+    assert notification_send(recipient=user, subject="新", body="b").pk > 41
