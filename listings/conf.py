@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from marketplace import rulebook
-from marketplace.rulebook import SECTION_LISTING, SECTION_REGISTRATION, Count, Share, Yuan
+from marketplace.rulebook import SECTION_LISTING, SECTION_REGISTRATION, Count, Percent, Share, Yuan
 
 PRICE_FACTOR_HOUSEHOLD = "listing.price_factor_household"
 PRICE_FACTOR_COLLECTIVE = "listing.price_factor_collective"
@@ -40,12 +40,12 @@ def define():
          _("Deals worth at least this are also published in county media"),
          300_000, Yuan(minimum=1), False),
         (DEPOSIT_SHARE, "R-REG-4", SECTION_REGISTRATION,
-         _("Default deposit, share of one year's rent or of the total"), "0.30", Share(), True),
+         _("Default deposit, share of one year's rent or of the total"), "30", Percent(), True),
         (DEPOSIT_MINIMUM, "R-REG-4", SECTION_REGISTRATION,
          _("Smallest default deposit"), 1000, Yuan(), False),
         (RELIST_MAX_CUT, "R-FAIL-1", SECTION_LISTING,
          _("Largest price cut at each relisting, share of the previous price"),
-         "0.10", Share(maximum=Decimal("0.9")), False),
+         "10", Percent(maximum=Decimal(90)), False),
     ]  # fmt: skip
     for key, rule, section, label, default, kind, by_right_type in numbers:
         rulebook.define(

@@ -13,9 +13,10 @@ the audit log with its reason. Each process keeps the table in memory and re-rea
 such as bidding never waits for it.
 """
 
+import re
 import time
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -26,6 +27,8 @@ from . import audit
 from .errors import Invalid, NotAllowed
 
 # ---------------------------------------------------------------- kinds of number
+
+DECIMAL_TEXT = re.compile(r"\A[0-9]+(\.[0-9]+)?\Z")  # ASCII digits only, no exponent
 
 
 @dataclass(frozen=True)
@@ -62,11 +65,11 @@ class Share:
     maximum: Decimal = Decimal(1)
 
     def parse(self, text):
-        try:
-            number = Decimal(str(text).strip())
-        except InvalidOperation:
-            raise ValueError(_("a decimal number such as 0.8")) from None
-        if not number.is_finite() or number.as_tuple().exponent < -4:
+        text = str(text).strip()
+        if not DECIMAL_TEXT.match(text):
+            raise ValueError(_("a decimal number such as 0.8"))
+        number = Decimal(text)
+        if number.as_tuple().exponent < -4:
             raise ValueError(_("a decimal number with at most 4 decimals"))
         if not self.minimum <= number <= self.maximum:
             raise ValueError(
@@ -76,6 +79,31 @@ class Share:
 
     def show(self, value):
         return f"{value}"
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A rate entered and shown in per cent (30 → 30 %); code receives the fraction (0.30)."""
+
+    maximum: Decimal = Decimal(100)
+
+    def parse(self, text):
+        text = str(text).strip().removesuffix("%").strip()
+        if not DECIMAL_TEXT.match(text):
+            raise ValueError(_("a percentage such as 30 or 1.3"))
+        number = Decimal(text)
+        if number.as_tuple().exponent < -2:
+            raise ValueError(_("a percentage with at most 2 decimals"))
+        if number > self.maximum:
+            raise ValueError(_("at most %(max)s %%") % {"max": self.maximum})
+        return number / 100
+
+    def show(self, value):
+        return f"{_percent_text(value)} %"
+
+
+def _percent_text(fraction) -> str:
+    return format((Decimal(fraction) * 100).normalize(), "f")
 
 
 @dataclass(frozen=True)
@@ -103,7 +131,7 @@ class Number:
     section: str
     label: str
     default: str
-    kind: Count | Share | Yuan
+    kind: Count | Share | Percent | Yuan
     by_right_type: bool = False
     help_text: str = ""
     order: int = field(default=0, compare=False)
@@ -347,6 +375,8 @@ def setting_reset(*, setting, reason, actor):
 def _canonical(number, parsed) -> str:
     if isinstance(number.kind, Yuan):
         return str(parsed // 100)
+    if isinstance(number.kind, Percent):
+        return _percent_text(parsed)
     if isinstance(parsed, Decimal):
         return str(parsed.quantize(Decimal("0.0001"), ROUND_HALF_UP).normalize())
     return str(parsed)

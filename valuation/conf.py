@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from marketplace import rulebook
-from marketplace.rulebook import SECTION_DEAL, Share, Yuan
+from marketplace.rulebook import SECTION_DEAL, Percent, Yuan
 
 from .formulas import SERVICE_FEE_BANDS, SERVICE_FEE_MINIMUM
 
@@ -24,12 +24,17 @@ BAND_LABELS = [
 
 
 def define():
-    rate = Share(maximum=Decimal("0.1"))
+    rate = Percent(maximum=Decimal(10))
     for key, label, (_upper, default) in zip(
         FEE_RATE_KEYS, BAND_LABELS, SERVICE_FEE_BANDS, strict=True
     ):
         rulebook.define(
-            key, rule="R-DEAL-6", section=SECTION_DEAL, label=label, default=default, kind=rate
+            key,
+            rule="R-DEAL-6",
+            section=SECTION_DEAL,
+            label=label,
+            default=format((default * 100).normalize(), "f"),
+            kind=rate,
         )
     rulebook.define(
         FEE_MINIMUM,

@@ -92,8 +92,10 @@ def test_a_deployment_seed_applies_until_staff_set_a_value(settings, prefecture_
     [
         (listing_conf.ANNOUNCEMENT_MIN, "abc", "整数"),
         (listing_conf.ANNOUNCEMENT_MIN, "0", "1"),
-        (listing_conf.DEPOSIT_SHARE, "1.5", "0"),
-        (listing_conf.DEPOSIT_SHARE, "0.123456", "4"),
+        (listing_conf.DEPOSIT_SHARE, "150", "100"),
+        (listing_conf.DEPOSIT_SHARE, "30.123", "2"),
+        (listing_conf.DEPOSIT_SHARE, "３０", "30"),
+        (listing_conf.PRICE_FACTOR_HOUSEHOLD, "1e-1", "0.8"),
         (listing_conf.COUNTY_MEDIA_YUAN, "-5", "元"),
     ],
 )
@@ -191,7 +193,7 @@ def test_r_reg_4_default_deposit_follows_the_county_and_right_type(prefecture_st
     # 20 mu × 500 yuan = 10,000 yuan a year
     terms = {"price_unit": "per_mu_year", "listing_price_fen": 50_000, "area_mu": Decimal(20)}
     assert default_deposit_fen(**terms, county=guzhang) == 3_000_00
-    change(listing_conf.DEPOSIT_SHARE, "0.20", actor=prefecture_staff, right_type="forest")
+    change(listing_conf.DEPOSIT_SHARE, "20", actor=prefecture_staff, right_type="forest")
     change(listing_conf.DEPOSIT_MINIMUM, "2500", actor=prefecture_staff, county=guzhang)
     assert default_deposit_fen(**terms, county=guzhang) == 3_000_00
     assert default_deposit_fen(**terms, county=guzhang, right_type="forest") == 2_500_00

@@ -17,7 +17,7 @@ def test_r_deal_6_the_fee_follows_the_countys_rates_and_minimum():
     guzhang = factories.CountyFactory(code="433126", name="古丈县")
     longshan = factories.CountyFactory(code="433130", name="龙山县")
     for key, rate in zip(
-        FEE_RATE_KEYS, ["0.0065", "0.006", "0.005", "0.004", "0.0025", "0.0015"], strict=True
+        FEE_RATE_KEYS, ["0.65", "0.6", "0.5", "0.4", "0.25", "0.15 %"], strict=True
     ):
         rulebook.setting_change(
             key=key, county=guzhang, value_text=rate, reason="县政府减半收费", actor=staff

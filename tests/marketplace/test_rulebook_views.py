@@ -42,10 +42,10 @@ def test_staff_set_a_countys_value_and_the_page_shows_it(client, staff):
 
 def test_a_bad_value_is_shown_next_to_the_field_and_nothing_is_saved(client, staff):
     url = reverse("rulebook_edit", args=["deposit.share"])
-    response = client.post(url, {"value": "30%", "reason": "试一试"})
+    response = client.post(url, {"value": "三成", "reason": "试一试"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "数值：应为小数，如 0.8（R-REG-4）。" in html
+    assert "数值：应为百分数，如 30 或 1.3（R-REG-4）。" in html
     assert not RuleSetting.objects.exists()
 
 
