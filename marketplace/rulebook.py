@@ -168,8 +168,19 @@ def define(key, *, rule, section, label, default, kind, by_right_type=False, hel
     return REGISTRY[key]
 
 
+RULE_ORDER = ("R-TIME", "R-RIGHT", "R-LIST", "R-REG", "R-MODE", "R-BID", "R-DEAL", "R-FAIL")
+
+
+def _rule_key(rule: str):
+    """R-LIST-5 → (position of R-LIST in RULES.md, 5): the order a reader of RULES.md expects."""
+    prefix, _sep, number = rule.rpartition("-")
+    position = RULE_ORDER.index(prefix) if prefix in RULE_ORDER else len(RULE_ORDER)
+    return (position, int(number) if number.isdigit() else 0)
+
+
 def numbers() -> list[Number]:
-    return sorted(REGISTRY.values(), key=lambda n: n.order)
+    """Every number, in the order of RULES.md (then as declared)."""
+    return sorted(REGISTRY.values(), key=lambda n: (*_rule_key(n.rule), n.order))
 
 
 # ---------------------------------------------------------------- reading
