@@ -254,25 +254,33 @@ def negotiations_lapse_due(*, now=None) -> int:
 # ---------------------------------------------------------------- award and failure
 
 
-def deal_award(deal, *, winner, price_fen, at, actor=None):
-    """Inside a transaction holding the deal lock: award, refund the losers, announce (R-DEAL-1/4)."""
-    from .registrations import _deposit_release
-
+def award_terms(deal, *, price_fen, at) -> dict:
+    """What an award (the first, or the runner-up's) fixes besides the winner: the deal's values
+    (R-DEAL-7) and the end of its result announcement in the county's working days (R-DEAL-1)."""
     annual, total = deal_values(listing=deal.listing, price_fen=price_fen)
     ends_at = workdays.period_end(
         timezone.localdate(at),
         conf.get("RESULT_ANNOUNCEMENT_WORKDAYS", county=deal.listing.county_id),
     )
+    return {
+        "price_fen": price_fen,
+        "annual_rent_fen": annual,
+        "total_value_fen": total,
+        "at": at,
+        "announcement_ends_at": ends_at,
+    }
+
+
+def deal_award(deal, *, winner, price_fen, at, actor=None):
+    """Inside a transaction holding the deal lock: award, refund the losers, announce (R-DEAL-1/4)."""
+    from .registrations import _deposit_release
+
     transition(
         deal,
         "award",
         actor=actor,
         winner=winner,
-        price_fen=price_fen,
-        annual_rent_fen=annual,
-        total_value_fen=total,
-        at=at,
-        announcement_ends_at=ends_at,
+        **award_terms(deal, price_fen=price_fen, at=at),
         payload={"price_fen": price_fen, "bidder_number": winner.bidder_number},
     )
     for registration in deal.registrations.exclude(pk=winner.pk):

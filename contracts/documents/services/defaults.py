@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from contracts import signals
 from contracts.models import Bid, Deal, Deposit
-from marketplace import audit, workdays
+from marketplace import audit
 from marketplace.notifications import notify_users
 
 from .. import recipients
@@ -142,9 +142,8 @@ def deal_award_runner_up(*, deal, actor) -> Deal:
     published (cms, on `deal_awarded`) and the runner-up's contract is generated (this app's
     receiver of the same signal); the certificate waits until the new announcement is over.
     """
-    from contracts import conf as deal_conf
-    from contracts.services import deal_values
     from contracts.services.common import send_on_commit
+    from contracts.services.deals import award_terms
 
     now = timezone.now()
     with transaction.atomic():
@@ -156,22 +155,13 @@ def deal_award_runner_up(*, deal, actor) -> Deal:
         if found is None:
             raise NoRunnerUp()
         registration, price_fen = found
-        annual, total = deal_values(listing=deal.listing, price_fen=price_fen)
-        ends_at = workdays.period_end(
-            timezone.localdate(now),
-            deal_conf.get("RESULT_ANNOUNCEMENT_WORKDAYS", county=deal.listing.county_id),
-        )
         transition(
             deal,
             "award_runner_up",
             actor=actor,
             action="deal.awarded_to_runner_up",
             winner=registration,
-            price_fen=price_fen,
-            annual_rent_fen=annual,
-            total_value_fen=total,
-            at=now,
-            announcement_ends_at=ends_at,
+            **award_terms(deal, price_fen=price_fen, at=now),
             payload={
                 "registration": registration.pk,
                 "bidder_number": registration.bidder_number,
