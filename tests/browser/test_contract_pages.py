@@ -138,3 +138,12 @@ def test_staff_issue_certificates_in_a_batch_and_the_qr_page_verifies_them(
     page.set_input_files("#id_file", str(tampered))
     page.get_by_test_id("check").click()
     assert page.get_by_test_id("result").get_attribute("class") == "error-box"
+    # and the page names a household transferor only as 村民 张** (R-LIST-7)
+    assert page.get_by_test_id("transferor").inner_text().startswith("村民 ")
+    assert a.deal.listing.transferor_household.name not in page.content()
+    # and a picture is refused, naming the file, instead of being called "not genuine"
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    page.set_input_files("#id_file", str(picture))
+    page.get_by_test_id("check").click()
+    assert page.get_by_text("请选择要核验的 PDF 文件").first.is_visible()
