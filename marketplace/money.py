@@ -63,3 +63,37 @@ def format_wan_yuan(amount) -> str:
     """1.23万元 — large sums in ten-thousands of yuan, two decimals."""
     value = (to_decimal(amount) / YUAN_PER_WAN).quantize(FEN, rounding=ROUND_HALF_UP)
     return f"{value:,.2f}万元"
+
+
+def split_fen(total_fen: int, weights: dict) -> dict:
+    """Split `total_fen` into whole fen by `weights`, largest remainder first (R-STORE-6, R-INS-5).
+
+    The parts add up to `total_fen` exactly. `weights` maps keys to non-negative numbers (int,
+    Decimal, Fraction or str; never float), at least one positive; a key of weight 0 gets 0.
+    Remainders are compared exactly; a tie goes to the key that comes first in `weights`.
+    """
+    from fractions import Fraction
+
+    if isinstance(total_fen, bool) or not isinstance(total_fen, int) or total_fen < 0:
+        raise MoneyError(f"total_fen must be a non-negative int: {total_fen!r}")
+    if not weights:
+        raise MoneyError("weights must not be empty")
+    exact = {}
+    for key, weight in weights.items():
+        if isinstance(weight, bool | float):
+            raise MoneyError(f"weight must not be a float or bool: {weight!r}")
+        value = Fraction(to_decimal(weight)) if not isinstance(weight, Fraction) else weight
+        if value < 0:
+            raise MoneyError(f"weight must not be negative: {key!r}={weight!r}")
+        exact[key] = value
+    whole = sum(exact.values())
+    if whole == 0:
+        raise MoneyError("at least one weight must be positive")
+    shares = {key: total_fen * value / whole for key, value in exact.items()}
+    parts = {key: int(share) for key, share in shares.items()}  # floor: shares are >= 0
+    left = total_fen - sum(parts.values())
+    order = list(exact)
+    by_remainder = sorted(order, key=lambda k: (-(shares[k] - parts[k]), order.index(k)))
+    for key in by_remainder[:left]:
+        parts[key] += 1
+    return parts

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_fsm_log",
     "axes",
+    "rules",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -135,6 +136,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "marketplace.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # The access policy (marketplace/permissions.py): object permissions by rules' predicates.
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
