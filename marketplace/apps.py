@@ -14,4 +14,5 @@ class MarketplaceConfig(AppConfig):
         R = User.Role
         register(_("Rule settings"), "rulebook", {R.EXCHANGE_STAFF, R.AUDITOR}, weight=80)
         register(_("Notifications"), "notifications", None, weight=90)
+        register(_("System health"), "health", {R.EXCHANGE_STAFF, R.AUDITOR}, weight=95)
         register_panel(notifications_panel)

@@ -9,3 +9,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 app = Celery("marketplace")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Records every scheduled task's runs (readiness: beat and the sweeps alive) and the heartbeat.
+from . import health  # noqa: E402,F401

@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .validators import validate_id_number, validate_uscc
 
@@ -504,3 +505,25 @@ class AuditHead(models.Model):
 
     def __str__(self):
         return f"{self.count} events, last {self.last_hash[:12]}"
+
+
+# ---------------------------------------------------------------- operations
+
+
+class JobRun(models.Model):
+    """The last runs of one scheduled Celery task (`marketplace.health`): readiness turns red
+    when beat's heartbeat or a deadline sweep has not succeeded in time."""
+
+    name = models.CharField(pgettext_lazy("health", "Task"), max_length=200, unique=True)
+    last_started_at = models.DateTimeField(_("Last started"), null=True, blank=True)
+    last_succeeded_at = models.DateTimeField(_("Last succeeded"), null=True, blank=True)
+    last_failed_at = models.DateTimeField(_("Last failed"), null=True, blank=True)
+    last_error = models.CharField(_("Last error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Periodic job run")
+        verbose_name_plural = _("Periodic job runs")
+
+    def __str__(self):
+        return self.name

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "marketplace.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    "marketplace.error_views.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -122,8 +124,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     )
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A bounded connection pool per process (Django 5.2 + psycopg_pool): however many request
+    # threads a process runs (runserver starts one per request), it holds at most
+    # DB_POOL_MAX_SIZE connections; a request that finds none free waits DB_POOL_TIMEOUT seconds,
+    # then answers 503 (marketplace.health.database_unavailable). Size it so that
+    # processes × DB_POOL_MAX_SIZE stays below PostgreSQL's max_connections (docs/operations.md).
+    # DB_POOL_MAX_SIZE=0 turns the pool off: persistent connections per thread (CONN_MAX_AGE).
+    DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=0 if TESTING else 10)
+    if DB_POOL_MAX_SIZE > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env.int("DB_POOL_MIN_SIZE", default=2), DB_POOL_MAX_SIZE),
+            "max_size": DB_POOL_MAX_SIZE,
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if env.bool("DB_PREPARED_STATEMENTS", default=True):
         # Server-side binding lets psycopg prepare what a connection runs again and again (the
         # bidding hot path: PostgreSQL's CPU per refused bid 0.59 → 0.16 ms, docs/bidding.md).
@@ -224,6 +241,18 @@ CELERY_BEAT_SCHEDULE["contracts-select-modes"] = {
 CELERY_BEAT_SCHEDULE["contracts-sweep-auctions"] = {
     "task": "contracts.tasks.sweep_auctions_task",
     "schedule": 30,
+}
+
+# Health (marketplace/health.py): beat sends a heartbeat; /readyz fails when it is older than
+# the limit, or when a deadline sweep has not succeeded within FACTOR × its interval (+ 60 s).
+HEALTH_HEARTBEAT_SECONDS = env.int("HEALTH_HEARTBEAT_SECONDS", default=30)
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env.int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", default=120)
+HEALTH_JOB_LATENESS_FACTOR = env.int("HEALTH_JOB_LATENESS_FACTOR", default=3)
+# /metrics: with a token set, scrapers must send `Authorization: Bearer <token>`.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+CELERY_BEAT_SCHEDULE["marketplace-heartbeat"] = {
+    "task": "marketplace.heartbeat",
+    "schedule": HEALTH_HEARTBEAT_SECONDS,
 }
 
 # Stripe. With no secret key the offline fake gateway answers (the default in demo and tests).

@@ -8,7 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import rulebook_views, views
+from . import health_views, rulebook_views, views
 
 api_v1 = [
     path("", include("marketplace.api_urls")),
@@ -20,6 +20,10 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("healthz", health_views.healthz, name="healthz"),
+    path("readyz", health_views.readyz, name="readyz"),
+    path("metrics", health_views.metrics_view, name="metrics"),
+    path("console/health/", health_views.health_page, name="health"),
     path("django-admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -57,3 +61,9 @@ if settings.DEBUG:
 
 # Wagtail serves everything else (the public site); keep it last.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# Errors: JSON under /api/, the site's pages elsewhere; an unavailable database is a 503.
+handler400 = "marketplace.error_views.bad_request"
+handler403 = "marketplace.error_views.permission_denied"
+handler404 = "marketplace.error_views.page_not_found"
+handler500 = "marketplace.error_views.server_error"
