@@ -102,4 +102,18 @@ class RequestMetricsMiddleware:
         REQUEST_LATENCY.labels(route, request.method, str(response.status_code)).observe(
             time.perf_counter() - started
         )
+        if match is not None and match.url_name == BID_ROUTE_NAME and request.method == "POST":
+            BID_OUTCOMES.labels(_bid_outcome(response)).inc()
         return response
+
+
+BID_ROUTE_NAME = "api-bids"
+
+
+def _bid_outcome(response) -> str:
+    """ "accepted" for a stored bid (201, or 200 for a replayed key), else the refusal's code."""
+    if response.status_code in (200, 201):
+        return "accepted"
+    data = getattr(response, "data", None)
+    code = data.get("code") if isinstance(data, dict) else None
+    return str(code or response.status_code)[:40]

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from marketplace.errors import DomainError
+from marketplace.metrics import WEBHOOKS
 
 from . import ledger, selectors, services, webhooks
 from .forms import ConfirmBatchForm, RefundForm, SubjectForm
@@ -93,6 +94,7 @@ def checkout_pay(request, pk):
 @require_POST
 def stripe_webhook(request):
     status, reason = webhooks.handle_payload(request.body, request.headers.get("Stripe-Signature"))
+    WEBHOOKS.labels(reason if status == 200 else f"refused: {reason}").inc()
     return HttpResponse(reason, status=status, content_type="text/plain")
 
 

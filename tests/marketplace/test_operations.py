@@ -149,3 +149,32 @@ def test_the_health_page_is_for_staff_and_auditors_only(client):
     assert 'data-check="database"' in page.content.decode()
     client.force_login(factories.AgribusinessUserFactory())
     assert client.get("/console/health/").status_code == 403
+
+
+def test_bid_outcomes_are_counted_by_code():
+    from rest_framework.response import Response
+
+    from marketplace.metrics import _bid_outcome
+
+    assert _bid_outcome(Response({"id": 1}, status=201)) == "accepted"
+    assert _bid_outcome(Response({"id": 1}, status=200)) == "accepted"
+    assert _bid_outcome(Response({"code": "bid_too_low"}, status=409)) == "bid_too_low"
+
+
+def test_an_auction_closed_late_is_observed_as_its_delay():
+    from types import SimpleNamespace
+
+    from contracts import signals
+    from marketplace.metrics import AUCTION_CLOSE_DELAY
+
+    def observed():
+        return {s.name: s.value for s in AUCTION_CLOSE_DELAY.collect()[0].samples}
+
+    before = observed()
+    close_at = timezone.now()
+    auction = SimpleNamespace(close_at=close_at, closed_at=close_at + timedelta(seconds=1.5))
+    signals.auction_closed.send(sender=None, deal=None, auction=auction)
+    after = observed()
+    assert after["exchange_auction_close_delay_seconds_sum"] - before.get(
+        "exchange_auction_close_delay_seconds_sum", 0
+    ) == pytest.approx(1.5)
