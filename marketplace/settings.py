@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Redoc served from our static files: no CDN
     "django_filters",
     "django_fsm_log",
     "axes",
@@ -298,6 +299,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["marketplace.api.only_our_api"],
+    # The API docs page loads Redoc from the site's own static files (no CDN, no web fonts).
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # Exchange-wide domain settings ([default]/[practice] values of RULES.md that staff may change

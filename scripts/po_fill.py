@@ -3,6 +3,7 @@
 
 Usage: scripts/po_fill.py APP/locale/zh_Hans/LC_MESSAGES/django.po translations.json
 Prints the msgids still untranslated afterwards. Only the standard library; keeps the header.
+A fuzzy entry (msgmerge's guess from a similar msgid) is emptied unless the JSON translates it.
 """
 
 import json
@@ -49,6 +50,18 @@ def main(po_path, json_path):
             j += 1
         msgid = unquote(id_lines)
         rest = lines[j:]
+        # A fuzzy entry is msgmerge's guess from a *similar* msgid ("No such certificate" got
+        # "出具鉴证书" from "Issue certificate"): never keep it; translate it or report it.
+        fuzzy = any(ln.startswith("#,") and "fuzzy" in ln for ln in lines[:idx])
+        if fuzzy and msgid not in mapping:
+            rest = [ln for ln in rest if not ln.startswith('"')]
+            rest = [
+                'msgstr[0] ""'
+                if ln.startswith("msgstr[0]")
+                else ('msgstr ""' if ln.startswith("msgstr ") else ln)
+                for ln in rest
+                if not ln.startswith("msgstr[") or ln.startswith("msgstr[0]")
+            ]
         lines = [_unfuzzy(ln) for ln in lines[:idx] if not ln.startswith("#| ")] + lines[idx:j]
         lines = [ln for ln in lines if ln != "#,"]
         if rest and rest[0].startswith("msgid_plural"):

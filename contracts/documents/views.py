@@ -388,7 +388,12 @@ def verify_index(request):
 def verify(request, number):
     """Public: the certificate's key facts (no ID numbers, household names masked), its
     SHA-256, and an upload to check a PDF is the genuine one."""
-    certificate = selectors.certificate_public(number=number)
+    try:
+        certificate = selectors.certificate_public(number=number)
+    except Http404:  # 查无此证: say so in the site's layout, with the search again
+        return render(
+            request, "contract_documents/verify_not_found.html", {"number": number}, status=404
+        )
     deal = certificate.deal
     result = error = None
     if request.method == "POST":
