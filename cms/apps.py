@@ -10,4 +10,4 @@ class CmsConfig(AppConfig):
     def ready(self):
         # Public pages follow the listings' signals; the listings app never imports cms.
         # deal_pages: result (成交公示) and failed (流拍公告) announcements of contracts' deals.
-        from . import deal_pages, home_sections, receivers  # noqa: F401
+        from . import deal_pages, home_sections, receivers, staff_access  # noqa: F401
