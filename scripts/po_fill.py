@@ -2,6 +2,7 @@
 """Fill empty msgstr entries of a .po file from a JSON {msgid: msgstr} file (plural: a list).
 
 Usage: scripts/po_fill.py APP/locale/zh_Hans/LC_MESSAGES/django.po translations.json
+An entry with a message context is looked up as "context\x04msgid".
 Prints the msgids still untranslated afterwards. Only the standard library; keeps the header.
 A fuzzy entry (msgmerge's guess from a similar msgid) is emptied unless the JSON translates it.
 """
@@ -49,6 +50,9 @@ def main(po_path, json_path):
             id_lines.append(lines[j])
             j += 1
         msgid = unquote(id_lines)
+        context = re.search(r'^msgctxt (".*")$', block, re.M)
+        if context:  # keyed "context\x04msgid" in the JSON, as gettext does
+            msgid = json.loads(context.group(1)) + "\x04" + msgid
         rest = lines[j:]
         # A fuzzy entry is msgmerge's guess from a *similar* msgid ("No such certificate" got
         # "出具鉴证书" from "Issue certificate"): never keep it; translate it or report it.
