@@ -5,7 +5,7 @@ saves, records an audit event in the same transaction and sends signals on commi
 """
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
@@ -16,6 +16,7 @@ from django_fsm import TransitionNotAllowed
 from marketplace import audit, workdays
 from marketplace.choices import LandClass, RightType, TransferMode
 from marketplace.errors import Conflict, Invalid, NotAllowed
+from marketplace.money import round_fen, round_half_up
 from marketplace.numbering import next_in_sequence
 
 from . import checks, conf, signals
@@ -167,9 +168,8 @@ def _denormalise(listing, parcels):
     listing.land_class = max(by_class, key=by_class.get)
     listing.right_type = LISTED_RIGHT_TYPE.get(listing.right.right_type, listing.right.right_type)
     listing.price_per_mu_fen = checks.price_per_mu_fen(listing)
-    listing.term_years = checks.term_years(listing.term_start, listing.term_end).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
+    # Stored to 0.01 for the search filter and the page; totals use the exact term.
+    listing.term_years = round_half_up(checks.term_years(listing.term_start, listing.term_end))
     listing.search_text = normalise(
         " ".join([listing.title, listing.location, listing.description, *(p.name for p in parcels)])
     )
@@ -527,9 +527,8 @@ def _relist_floor_fen(listing) -> int | None:
         floor_per_year += floor * Decimal(str(parcel.area_mu))
     if listing.price_unit == PriceUnit.TOTAL:
         total = floor_per_year * checks.term_years(listing.term_start, listing.term_end)
-        return int((total * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    per_mu = floor_per_year / Decimal(str(listing.area_mu))
-    return int((per_mu * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return round_fen(total * 100)
+    return round_fen(floor_per_year / Decimal(str(listing.area_mu)) * 100)
 
 
 def listing_attach_valuation_report(*, listing, report, actor) -> Listing:
@@ -565,11 +564,7 @@ def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:
         if old.relistings.exists():
             raise Conflict(_("This listing has already been relisted."))
         max_cut = conf.get(conf.RELIST_MAX_CUT, county=old.county_id)
-        lowest = int(
-            (Decimal(old.listing_price_fen) * (1 - max_cut)).quantize(
-                Decimal(1), rounding=ROUND_HALF_UP
-            )
-        )
+        lowest = round_fen(Decimal(old.listing_price_fen) * (1 - max_cut))
         if listing_price_fen < lowest:
             _refuse(
                 "listing_price_fen",
