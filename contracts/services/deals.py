@@ -59,14 +59,13 @@ def deal_withdraw(*, listing, actor=None) -> Deal | None:
             return deal
         auction = Auction.objects.select_for_update().filter(deal=deal).first()
         if auction is not None and auction.state == Auction.State.SCHEDULED:
-            auction.state = Auction.State.CLOSED
-            auction.closed_at, auction.closed_by = now, "withdrawn"
-            auction.save(update_fields=["state", "closed_at", "closed_by"])
             # As a normal close does: the audit log anchors the auction's bid chain (R-BID-8).
-            audit.record(
-                action="auction.closed",
-                obj=auction,
+            transition(
+                auction,
+                "close_on_withdrawal",
+                at=now,
                 actor=actor,
+                action="auction.closed",
                 payload={
                     "close_at": auction.close_at,
                     "closed_at": now,
