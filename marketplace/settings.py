@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
-    "django_fsm_log",
     "axes",
     "rules",
     # Django
