@@ -6,12 +6,15 @@ bad input when a listing is filed (`listings.services`), so staff rarely see a f
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.choices import ForestClass, LandClass
+from marketplace.money import round_fen
+from valuation import formulas
+from valuation.formulas import term_years
 
 from . import conf
 from .models import Encumbrance, Listing, PermittedUse, PriceUnit
@@ -47,25 +50,6 @@ def price_factor(listing) -> Decimal:
     return conf.get(key, county=getattr(listing, "county_id", None))
 
 
-def term_years(start: dt.date, end: dt.date) -> Decimal:
-    """R-DEAL-7: whole years plus the part year pro rata by days."""
-    years = end.year - start.year
-    anniversary = _add_years(start, years)
-    if anniversary > end:
-        years -= 1
-        anniversary = _add_years(start, years)
-    rest = (end - anniversary).days
-    year_len = (_add_years(anniversary, 1) - anniversary).days
-    return Decimal(years) + Decimal(rest) / Decimal(year_len)
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def price_per_mu_year_fen(listing) -> int | None:
     """The listing price as fen per mu per year (a total is spread over area and term)."""
     if not listing.area_mu:
@@ -75,8 +59,7 @@ def price_per_mu_year_fen(listing) -> int | None:
     years = term_years(listing.term_start, listing.term_end)
     if years <= 0:
         return None
-    value = Decimal(listing.listing_price_fen) / Decimal(str(listing.area_mu)) / years
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return round_fen(Decimal(listing.listing_price_fen) / Decimal(str(listing.area_mu)) / years)
 
 
 def price_per_mu_fen(listing) -> int | None:
@@ -85,17 +68,19 @@ def price_per_mu_fen(listing) -> int | None:
         return None
     if listing.price_unit == PriceUnit.PER_MU_YEAR:
         return listing.listing_price_fen
-    value = Decimal(listing.listing_price_fen) / Decimal(str(listing.area_mu))
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return round_fen(Decimal(listing.listing_price_fen) / Decimal(str(listing.area_mu)))
 
 
 def total_value_fen(listing) -> int:
     """R-DEAL-7 total value at the listing price: annual rent × term, or the total."""
     if listing.price_unit == PriceUnit.TOTAL:
         return listing.listing_price_fen
-    annual = Decimal(listing.listing_price_fen) * Decimal(str(listing.area_mu))
-    total = annual * term_years(listing.term_start, listing.term_end)
-    return int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return formulas.total_value_fen(
+        price_fen_per_mu_year=listing.listing_price_fen,
+        area_mu=Decimal(str(listing.area_mu)),
+        term_start=listing.term_start,
+        term_end=listing.term_end,
+    )
 
 
 # ---------------------------------------------------------------- the rules
@@ -209,7 +194,7 @@ def price_problems(listing) -> list[str]:
     if report is None:
         return [_("Listing price: cannot be compared without a valuation report (R-LIST-4).")]
     reference = report.reference_price_per_mu_year_fen
-    floor = int((Decimal(reference) * price_factor(listing)).quantize(Decimal(1), ROUND_HALF_UP))
+    floor = round_fen(Decimal(reference) * price_factor(listing))
     actual = price_per_mu_year_fen(listing)
     if actual is None or actual < floor:
         return [

@@ -8,7 +8,7 @@ listings get their public pages from the cms receivers when the seeder's transac
 import datetime as dt
 import math
 import random
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -16,11 +16,12 @@ from django.utils import timezone
 from marketplace.choices import LandClass
 from marketplace.demo import DEMO_PASSWORD, make_id_number
 from marketplace.models import Household, ServiceStation, User, Village
+from marketplace.money import ceil_yuan
 
 from . import services
 from .checks import price_factor
 from .geometry import area_mu as polygon_area_mu
-from .geometry import parse_polygon
+from .geometry import parse_polygon, round_mu
 from .models import Encumbrance, Entrustment, Listing, Parcel, Right, RightHolder
 
 # (county code, township name, village index, lon, lat, land class, theme, forest class)
@@ -100,7 +101,7 @@ def seed_parcels(log) -> dict:
                     "village": village,
                     "group_code": group,
                     "name": f"{theme[-3:] if len(theme) > 3 else theme}{k + 1}号地",
-                    "area_mu": area.quantize(Decimal("0.0001")),
+                    "area_mu": round_mu(area),
                     "land_class": land_class,
                     "is_basic_farmland": land_class == LandClass.PADDY and k % 2 == 0,
                     "boundary_east": "机耕道" if col == COLS - 1 else f"{k + 2}号地",
@@ -289,7 +290,7 @@ def _file(bundle, index, use, staff):
     factor = price_factor(Listing(transferor_household=household, transferor_collective=collective))
     markup = Decimal("1.00") + Decimal(index % 4) / 10
     per_mu = Decimal(report.reference_price_per_mu_year_fen) * factor * markup / 100
-    price = int(per_mu.quantize(Decimal(1), rounding=ROUND_CEILING)) * 100
+    price = int(ceil_yuan(per_mu)) * 100
     station = ServiceStation.objects.filter(township=village.township).first()
     operator = _operator(station) if station and household else None
     entrustment = _entrustment(household, station, operator) if operator else None

@@ -81,6 +81,11 @@ def area_m2(geom) -> float:
     return float(shapely.transform(geom, project).area)
 
 
+def round_mu(value, places: int = 4) -> Decimal:
+    """An area in mu half-up to `places` decimals (4 are stored): the one rounding of areas."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def area_mu(geom) -> Decimal:
     """Polygon area in mu (1 mu = 666.67 m²), 4 decimals."""
     return (Decimal(repr(area_m2(geom))) / M2_PER_MU).quantize(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.choices import AgeClass, ForestClass, LandClass
 
-from .geometry import GeometryError, area_warning, parse_polygon
+from .geometry import GeometryError, area_warning, parse_polygon, round_mu
 
 
 def parcel_code_error(code: str, village=None) -> str | None:
@@ -58,7 +58,7 @@ def parcel_errors(
         errors["area_mu"] = _("Area: not a number.")
     elif area <= 0:
         errors["area_mu"] = _("Area: must be greater than 0 mu (R-RIGHT-2).")
-    elif area != area.quantize(Decimal("0.0001")):
+    elif area != round_mu(area):
         errors["area_mu"] = _("Area: at most 4 decimals (R-RIGHT-2).")
     if land_class not in LandClass.values:
         errors["land_class"] = _("Land class: unknown land class “%(value)s”.") % {

@@ -5,17 +5,17 @@ saves, records an audit event in the same transaction and sends signals on commi
 """
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
 
-from marketplace import audit, workdays
+from marketplace import audit, fsm, workdays
 from marketplace.choices import LandClass, RightType, TransferMode
 from marketplace.errors import Conflict, Invalid, NotAllowed
+from marketplace.money import round_fen, round_half_up
 from marketplace.numbering import next_in_sequence
 
 from . import checks, conf, signals
@@ -42,14 +42,24 @@ def _lock(listing) -> Listing:
     return Listing.objects.select_for_update().get(pk=listing.pk)
 
 
-def _transition(listing, method, **kwargs):
-    try:
-        getattr(listing, method)(**kwargs)
-    except TransitionNotAllowed:
-        raise Conflict(
-            _("This listing is “%(state)s”; that step is not possible now.")
-            % {"state": listing.get_state_display()}
-        ) from None
+def _wrong_state(listing) -> Conflict:
+    return Conflict(
+        _("This listing is “%(state)s”; that step is not possible now.")
+        % {"state": listing.get_state_display()}
+    )
+
+
+def _transition(listing, method, *, actor, action, payload=None, **kwargs):
+    """The kernel's transition helper (call, save, audit) with the listing's refusal."""
+    return fsm.transition(
+        listing,
+        method,
+        actor=actor,
+        action=action,
+        payload=payload,
+        refuse=_wrong_state,
+        **kwargs,
+    )
 
 
 def _send_on_commit(signal, listing):
@@ -167,9 +177,8 @@ def _denormalise(listing, parcels):
     listing.land_class = max(by_class, key=by_class.get)
     listing.right_type = LISTED_RIGHT_TYPE.get(listing.right.right_type, listing.right.right_type)
     listing.price_per_mu_fen = checks.price_per_mu_fen(listing)
-    listing.term_years = checks.term_years(listing.term_start, listing.term_end).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
+    # Stored to 0.01 for the search filter and the page; totals use the exact term.
+    listing.term_years = round_half_up(checks.term_years(listing.term_start, listing.term_end))
     listing.search_text = normalise(
         " ".join([listing.title, listing.location, listing.description, *(p.name for p in parcels)])
     )
@@ -330,9 +339,7 @@ def listing_submit(*, listing, actor) -> Listing:
         problems = checks.entrustment_problems(listing)
         if problems:
             _refuse("entrustment", problems[0])
-        _transition(listing, "submit")
-        listing.save()
-        audit.record(action="listing.submitted", obj=listing, actor=actor)
+        _transition(listing, "submit", actor=actor, action="listing.submitted")
     return listing
 
 
@@ -343,10 +350,14 @@ def listing_return(*, listing, actor, reasons: str) -> Listing:
         _refuse("reasons", _("Reasons: say what the filer must correct (R-LIST-3)."))
     with transaction.atomic():
         listing = _lock(listing)
-        _transition(listing, "return_to_filer", reasons=reasons, by=actor)
-        listing.save()
-        audit.record(
-            action="listing.returned", obj=listing, actor=actor, payload={"reasons": reasons}
+        _transition(
+            listing,
+            "return_to_filer",
+            actor=actor,
+            action="listing.returned",
+            payload={"reasons": reasons},
+            reasons=reasons,
+            by=actor,
         )
         _tell_filer(
             listing,
@@ -387,15 +398,15 @@ def listing_approve(*, listing, actor) -> Listing:
         failed = [c for c in checks.review_checks(listing) if not c.ok]
         if failed:
             _refuse(failed[0].field, failed[0].message, code="review_check_failed")
-        _transition(listing, "approve", by=actor)
-        listing.save()
-        _lock_valuation_report(listing)
-        audit.record(
-            action="listing.approved",
-            obj=listing,
+        _transition(
+            listing,
+            "approve",
             actor=actor,
+            action="listing.approved",
             payload={"valuation_report": getattr(listing, "valuation_report_id", None)},
+            by=actor,
         )
+        _lock_valuation_report(listing)
     return listing
 
 
@@ -442,21 +453,22 @@ def listing_publish(*, listing, actor, workdays_count: int | None = None, at=Non
         today = timezone.localdate(at)
         n = announcement_workdays_for(listing, today, workdays_count)
         ends_at = workdays.period_end(today, n)
-        _transition(listing, "announce", at=at, ends_at=ends_at)
         listing.announcement_workdays = n
         listing.publish_in_county_media = checks.total_value_fen(listing) >= conf.get(
             conf.COUNTY_MEDIA_YUAN, county=listing.county_id
         )
-        listing.save()
-        audit.record(
-            action="listing.published",
-            obj=listing,
+        _transition(
+            listing,
+            "announce",
             actor=actor,
+            action="listing.published",
             payload={
                 "announcement_ends_at": ends_at,
                 "workdays": n,
                 "county_media": listing.publish_in_county_media,
             },
+            at=at,
+            ends_at=ends_at,
         )
         _tell_filer(
             listing,
@@ -482,11 +494,9 @@ def listing_withdraw(*, listing, actor, reason: str) -> Listing:
         _refuse("reason", _("Reason: say why the listing is withdrawn."))
     with transaction.atomic():
         listing = _lock(listing)
-        _transition(listing, "withdraw")
         listing.return_reasons = reason
-        listing.save()
-        audit.record(
-            action="listing.withdrawn", obj=listing, actor=actor, payload={"reason": reason}
+        _transition(
+            listing, "withdraw", actor=actor, action="listing.withdrawn", payload={"reason": reason}
         )
         _send_on_commit(signals.listing_withdrawn, listing)
     return listing
@@ -498,9 +508,7 @@ def listing_close(*, listing, actor=None) -> Listing:
         listing = _lock(listing)
         if listing.state == Listing.State.CLOSED:
             return listing
-        _transition(listing, "close")
-        listing.save()
-        audit.record(action="listing.closed", obj=listing, actor=actor)
+        _transition(listing, "close", actor=actor, action="listing.closed")
         _send_on_commit(signals.listing_closed, listing)
     return listing
 
@@ -527,9 +535,8 @@ def _relist_floor_fen(listing) -> int | None:
         floor_per_year += floor * Decimal(str(parcel.area_mu))
     if listing.price_unit == PriceUnit.TOTAL:
         total = floor_per_year * checks.term_years(listing.term_start, listing.term_end)
-        return int((total * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    per_mu = floor_per_year / Decimal(str(listing.area_mu))
-    return int((per_mu * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return round_fen(total * 100)
+    return round_fen(floor_per_year / Decimal(str(listing.area_mu)) * 100)
 
 
 def listing_attach_valuation_report(*, listing, report, actor) -> Listing:
@@ -565,11 +572,7 @@ def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:
         if old.relistings.exists():
             raise Conflict(_("This listing has already been relisted."))
         max_cut = conf.get(conf.RELIST_MAX_CUT, county=old.county_id)
-        lowest = int(
-            (Decimal(old.listing_price_fen) * (1 - max_cut)).quantize(
-                Decimal(1), rounding=ROUND_HALF_UP
-            )
-        )
+        lowest = round_fen(Decimal(old.listing_price_fen) * (1 - max_cut))
         if listing_price_fen < lowest:
             _refuse(
                 "listing_price_fen",

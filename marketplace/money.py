@@ -1,6 +1,9 @@
 """Money: integer fen in the database, Decimal yuan in arithmetic, converted only here.
 
 Rounding is ROUND_HALF_UP to the fen. Never float: Decimals are built from str or int.
+This module holds every rounding of the project except areas (`listings.geometry`) and the pure
+formula modules (`valuation.formulas`, `contracts.insurance.amounts`), which may not import it:
+`tests/test_one_rounding.py` keeps `.quantize(` and `ROUND_` out of every other module.
 """
 
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
@@ -32,6 +35,22 @@ def to_decimal(value) -> Decimal:
 def round_yuan(amount) -> Decimal:
     """Round a yuan amount half-up to the fen."""
     return to_decimal(amount).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def round_fen(amount_fen) -> int:
+    """An amount in fen (Decimal/str/int, e.g. a fen price × an area) to whole fen, half-up."""
+    return int(to_decimal(amount_fen).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def round_half_up(value, places: int = 2) -> Decimal:
+    """A figure that is not an area (years, a rate, a share) half-up to `places` decimals."""
+    return to_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def has_at_most_places(value, places: int = 2) -> bool:
+    """True when `value` has no digit beyond `places` decimals (1000.50 yes, 1000.505 no)."""
+    value = to_decimal(value)
+    return value == value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def yuan_to_fen(amount) -> int:

@@ -16,7 +16,7 @@ such as bidding never waits for it.
 import re
 import time
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from . import audit
 from .errors import Invalid, NotAllowed
+from .money import round_half_up
 
 # ---------------------------------------------------------------- kinds of number
 
@@ -389,7 +390,7 @@ def _canonical(number, parsed) -> str:
     if isinstance(number.kind, Percent):
         return _percent_text(parsed)
     if isinstance(parsed, Decimal):
-        return str(parsed.quantize(Decimal("0.0001"), ROUND_HALF_UP).normalize())
+        return str(round_half_up(parsed, 4).normalize())
     return str(parsed)
 
 

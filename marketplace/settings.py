@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Redoc served from our static files: no CDN
     "django_filters",
-    "django_fsm_log",
     "axes",
     "rules",
     # Django

@@ -6,7 +6,9 @@ Nonsense is refused with a `ValueError` whose message starts with the argument's
 The derivations are in docs/valuation.md; bump FORMULA_VERSION whenever a result can change.
 """
 
-from decimal import ROUND_CEILING, Decimal, InvalidOperation, localcontext
+import datetime as dt
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from fractions import Fraction
 
 FORMULA_VERSION = "2026.1"
 
@@ -15,6 +17,9 @@ PRECISION = 40
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
+
+# R-DEAL-7: a part year is counted in days of 365 (docs/rules.md, "Lease terms").
+DAYS_PER_YEAR = 365
 
 # Method codes (the same strings as ValuationReport.Method values).
 INCOME_CAPITALISATION = "income_capitalisation"
@@ -69,6 +74,11 @@ def _dec(name, value, *, allow_none=False):
     if not result.is_finite():
         raise ValueError(f"{name}: must be a finite number, not {value!r}")
     return result
+
+
+def _round(value, *, places=0, rounding=ROUND_HALF_UP) -> Decimal:
+    """The one rounding of this module (a pure module may not import marketplace.money)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=rounding)
 
 
 def _positive(name, value):
@@ -308,5 +318,72 @@ def default_deposit(*, annual_rent=None, total=None, share=DEPOSIT_SHARE, minimu
             raise ValueError(f"share: must be between 0 and 1, not {share}")
         if minimum < 0:
             raise ValueError(f"minimum: must be 0 or more, not {minimum}")
-        deposit = (base * share).quantize(ONE, rounding=ROUND_CEILING)
+        deposit = _round(base * share, rounding=ROUND_CEILING)
         return max(deposit, minimum)
+
+
+# ---------------------------------------------------------------- lease terms (R-DEAL-7)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """`day` moved by whole years; a 29 February falls on 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _term_fraction(start, end) -> Fraction:
+    """The term from `start` to `end` (both days included) in years, exactly."""
+    if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
+        raise ValueError(f"start: must be a date, not {type(start).__name__}")
+    if not isinstance(end, dt.date) or isinstance(end, dt.datetime):
+        raise ValueError(f"end: must be a date, not {type(end).__name__}")
+    if end < start:
+        raise ValueError(f"end: {end.isoformat()} is before the start {start.isoformat()}")
+    stop = end + dt.timedelta(days=1)  # the end date is inclusive, as contracts are written
+    years = stop.year - start.year
+    while add_years(start, years) > stop:
+        years -= 1
+    rest = (stop - add_years(start, years)).days
+    return years + Fraction(rest, DAYS_PER_YEAR)
+
+
+def term_years(start, end) -> Decimal:
+    """R-DEAL-7: the term in years, end date included: whole years + the rest in days / 365.
+
+    With e = end + 1 day, n is the largest whole number of years with start + n years ≤ e, and
+    the term is n + (e − (start + n years)).days / 365, unrounded (40 significant digits).
+    2027-01-01..2036-12-31 is 10; 2027-03-15..2030-06-30 is 3 + 108/365. ValueError when
+    end < start.
+    """
+    term = _term_fraction(start, end)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return Decimal(term.numerator) / Decimal(term.denominator)
+
+
+def lease_value_fen(*, price_fen_per_mu_year, area_mu, years) -> int:
+    """R-DEAL-7: price × area × years, rounded once, half-up, to the fen."""
+    price = _non_negative("price_fen_per_mu_year", price_fen_per_mu_year)
+    area = _non_negative("area_mu", area_mu)
+    if isinstance(years, Fraction):
+        exact = Fraction(price) * Fraction(area) * years
+    else:
+        exact = Fraction(price) * Fraction(area) * Fraction(_non_negative("years", years))
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        value = Decimal(exact.numerator) / Decimal(exact.denominator)
+        # The exact value is N / (10^k · 365): it is either exactly on a half fen (then the
+        # 40-digit quotient is exact too) or at least 1/(10^k · 365) away from one, far more
+        # than the quotient's error, so rounding the quotient rounds the exact value.
+        return int(_round(value))
+
+
+def total_value_fen(*, price_fen_per_mu_year, area_mu, term_start, term_end) -> int:
+    """R-DEAL-7: the total value of a lease, price × area × term_years, rounded once to the fen."""
+    return lease_value_fen(
+        price_fen_per_mu_year=price_fen_per_mu_year,
+        area_mu=area_mu,
+        years=_term_fraction(term_start, term_end),
+    )

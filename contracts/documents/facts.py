@@ -2,13 +2,15 @@
 the ten items 农村土地经营权流转管理办法 art.19 requires before a contract may be issued."""
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from listings.checks import term_years
+from listings.geometry import round_mu
 from listings.models import PaymentSchedule, PriceUnit
 from marketplace.choices import TransferMode
+from marketplace.money import round_half_up
+from valuation.formulas import term_years
 
 from .models import Contract, ContractTerms
 
@@ -213,7 +215,7 @@ def contract_facts(deal, *, registration, number) -> Facts:
         area_mu=sum((p.area_mu for p in parcels), Decimal(0)),
         term_start=listing.term_start,
         term_end=listing.term_end,
-        term_years=Decimal(years).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+        term_years=round_half_up(years, 2),  # shown on the page; totals use the exact term
         mode_label=listing.get_transfer_mode_display(),
         use_label=listing.get_permitted_use_display() if listing.permitted_use else "",
         price_fen=deal.price_fen,
@@ -226,7 +228,7 @@ def contract_facts(deal, *, registration, number) -> Facts:
         terms=terms_for(listing.county),
     )
     if template == Contract.Template.SHARES:
-        facts.shares = facts.area_mu.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        facts.shares = round_mu(facts.area_mu, 2)
     facts.missing = missing_items(facts)
     return facts
 

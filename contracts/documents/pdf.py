@@ -4,13 +4,15 @@ the filing notice and the registration notice. Nothing here saves anything."""
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from marketplace.money import round_fen
 
 from .maps import parcel_map_svg
 
@@ -110,11 +112,7 @@ def contract_html(facts, *, schedule=(), version=None, signatures=None, signed=N
     annual = facts.annual_rent_fen or facts.total_value_fen or 0
     penalty = 0
     if terms is not None and terms.penalty_per_day_per_10k:
-        penalty = int(
-            (Decimal(annual) * terms.penalty_per_day_per_10k / 10000).quantize(
-                Decimal(1), rounding=ROUND_HALF_UP
-            )
-        )
+        penalty = round_fen(Decimal(annual) * terms.penalty_per_day_per_10k / 10000)
     context = {
         "facts": facts,
         "title": contract_title(facts),

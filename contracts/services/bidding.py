@@ -35,7 +35,7 @@ from ..errors import (
 )
 from ..models import Auction, Bid, Deal, Registration
 from ..sql import Select, instance, name
-from .common import lock_deal, send_on_commit
+from .common import lock_deal, send_on_commit, transition
 from .deals import deal_award, deal_fail
 
 # \Z, not $: `$` also matches before a final "\n", which the function would hash unescaped.
@@ -446,14 +446,13 @@ def auction_close(*, auction_id, closer="task", now=None) -> Auction | None:
             return auction  # another closer won
         if now < auction.close_at:
             return None  # a bid extended it meanwhile
-        auction.state = Auction.State.CLOSED
         auction.closed_at = max(now, timezone.now())
         auction.closed_by = closer[:100]
         _decide(deal, auction)
-        auction.save()
-        audit.record(
+        transition(
+            auction,
+            "close",
             action="auction.closed",
-            obj=auction,
             payload={
                 "close_at": auction.close_at,
                 "closed_at": auction.closed_at,

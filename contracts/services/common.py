@@ -5,9 +5,8 @@ from functools import partial
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from django_fsm import TransitionNotAllowed
 
-from marketplace import audit
+from marketplace import fsm
 from marketplace.numbering import next_in_sequence
 
 from ..errors import WrongState
@@ -21,24 +20,15 @@ def lock_deal(deal_or_pk) -> Deal:
     return Deal.objects.select_for_update().select_related("listing").get(pk=pk)
 
 
-def transition(obj, method, *, actor=None, action=None, payload=None, **kwargs):
-    """Call a thin transition, save, and record it in the audit log (inside the transaction)."""
-    before = obj.state
-    try:
-        getattr(obj, method)(**kwargs)
-    except TransitionNotAllowed as exc:
-        raise WrongState(
-            _("This is not possible in the current state (%(state)s).")
-            % {"state": obj.get_state_display()}
-        ) from exc
-    obj.save()
-    audit.record(
-        action=action or f"{obj._meta.model_name}.{method}",
-        obj=obj,
-        actor=actor,
-        payload={"from": before, "to": obj.state, **(payload or {})},
+def _wrong_state(obj) -> WrongState:
+    return WrongState(
+        _("This is not possible in the current state (%(state)s).")
+        % {"state": obj.get_state_display()}
     )
-    return obj
+
+
+# The kernel's one transition helper, refusing with the deal services' `WrongState`.
+transition = partial(fsm.transition, refuse=_wrong_state)
 
 
 def send_on_commit(signal, **kwargs):

@@ -1,17 +1,17 @@
 """The deal from the listing's announcement to award or failure (R-MODE-1, R-DEAL-1/7, R-FAIL-1/2)."""
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from listings.checks import term_years
 from listings.models import Listing, PriceUnit
 from marketplace import audit, workdays
 from marketplace.choices import RightType
-from marketplace.money import fen_to_yuan
+from marketplace.money import fen_to_yuan, round_fen
+from valuation.formulas import total_value_fen
 
 from .. import conf, signals
 from ..errors import WrongState
@@ -59,14 +59,13 @@ def deal_withdraw(*, listing, actor=None) -> Deal | None:
             return deal
         auction = Auction.objects.select_for_update().filter(deal=deal).first()
         if auction is not None and auction.state == Auction.State.SCHEDULED:
-            auction.state = Auction.State.CLOSED
-            auction.closed_at, auction.closed_by = now, "withdrawn"
-            auction.save(update_fields=["state", "closed_at", "closed_by"])
             # As a normal close does: the audit log anchors the auction's bid chain (R-BID-8).
-            audit.record(
-                action="auction.closed",
-                obj=auction,
+            transition(
+                auction,
+                "close_on_withdrawal",
+                at=now,
                 actor=actor,
+                action="auction.closed",
                 payload={
                     "close_at": auction.close_at,
                     "closed_at": now,
@@ -90,13 +89,16 @@ def deal_values(*, listing, price_fen: int) -> tuple[int | None, int]:
     """(annual rent, total value) in fen for an awarded price in the listing's unit."""
     if listing.price_unit == PriceUnit.TOTAL:
         return None, price_fen
-    annual = (Decimal(price_fen) * Decimal(str(listing.area_mu))).quantize(
-        Decimal(1), rounding=ROUND_HALF_UP
+    area = Decimal(str(listing.area_mu))
+    annual = round_fen(Decimal(price_fen) * area)
+    # R-DEAL-7: price × area × term rounded once, not the rounded annual rent × term.
+    total = total_value_fen(
+        price_fen_per_mu_year=price_fen,
+        area_mu=area,
+        term_start=listing.term_start,
+        term_end=listing.term_end,
     )
-    total = (annual * term_years(listing.term_start, listing.term_end)).quantize(
-        Decimal(1), rounding=ROUND_HALF_UP
-    )
-    return int(annual), int(total)
+    return annual, total
 
 
 # ---------------------------------------------------------------- mode selection (R-MODE-1)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.money import MoneyError, to_decimal, yuan_to_fen
+from marketplace.money import MoneyError, has_at_most_places, to_decimal, yuan_to_fen
 
 
 class RefundForm(forms.Form):
@@ -20,7 +20,7 @@ class RefundForm(forms.Form):
             value = to_decimal(text)
         except MoneyError:
             raise forms.ValidationError(_("Enter an amount in yuan, such as 1000.00.")) from None
-        if value <= 0 or value != value.quantize(to_decimal("0.01")):
+        if value <= 0 or not has_at_most_places(value, 2):
             raise forms.ValidationError(_("Enter a positive amount with at most two decimals."))
         return yuan_to_fen(value)
 

@@ -1,7 +1,6 @@
 """Template filters for money, areas and dates as the exchange's users read them (UX.md)."""
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import timezone
@@ -47,7 +46,7 @@ def mu(value):
     """Area in mu with up to two decimals on screen (4 stored)."""
     if value is None or value == "":
         return ""
-    d = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    d = money.round_half_up(str(value), 2)
     text = f"{d:,.2f}".rstrip("0").rstrip(".")
     return f"{text} 亩"
 

@@ -51,7 +51,7 @@ def announced_listing(
         land_class="dry_land",
         transfer_mode="lease",
         term_start=dt.date(2027, 1, 1),
-        term_end=dt.date(2037, 1, 1),
+        term_end=dt.date(2036, 12, 31),  # ten years, end date included (R-DEAL-7)
         permitted_use="grain",
         price_unit=price_unit,
         listing_price_fen=price_fen,

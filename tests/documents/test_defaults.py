@@ -133,12 +133,11 @@ def test_r_deal_5_staff_award_the_runner_up_at_its_last_bid(db, django_capture_o
 def test_r_deal_5_the_runner_up_award_is_a_logged_transition_with_a_new_announcement(
     db, django_capture_on_commit_callbacks
 ):
-    """R-DEAL-5 + R-DEAL-1: defaulted → awarded through Deal.award_runner_up (django-fsm-log
+    """R-DEAL-5 + R-DEAL-1: defaulted → awarded through Deal.award_runner_up (the audit log
     records it), with a new result announcement of 5 working days published for the runner-up."""
-    from django_fsm_log.models import StateLog
-
     from cms.models import AnnouncementPage
     from marketplace import workdays
+    from marketplace.audit import events_for
 
     deal, winner, runner = auction_deal(django_capture_on_commit_callbacks)
     first_page = AnnouncementPage.objects.get(kind="result", deal_number=deal.number)
@@ -150,8 +149,8 @@ def test_r_deal_5_the_runner_up_award_is_a_logged_transition_with_a_new_announce
         services.deal_award_runner_up(deal=Deal.objects.get(pk=deal.pk), actor=staff)
     deal = Deal.objects.get(pk=deal.pk)
     # then the state machine logged defaulted → awarded
-    log = StateLog.objects.for_(deal).filter(transition="award_runner_up").get()
-    assert (log.source_state, log.state) == ("defaulted", "awarded")
+    log = events_for(deal).filter(action="deal.awarded_to_runner_up").get()
+    assert (log.payload["from"], log.payload["to"]) == ("defaulted", "awarded")
     # and a new 5-working-day result announcement runs from today for the runner-up's price
     today = timezone.localdate()
     assert deal.result_announcement_ends_at == workdays.period_end(today, 5)

@@ -5,7 +5,7 @@ The notices' content is fixed at issue (`Certificate.notice_facts`); their PDFs 
 first download (`certificate_notice`) and stored with their SHA-256 then, so a batch of
 certificates renders one PDF per deal instead of three."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
@@ -14,11 +14,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contracts.models import Deal, Objection
-from listings.checks import term_years
 from listings.models import PriceUnit
 from marketplace import audit
 from marketplace.errors import DomainError
+from marketplace.money import round_fen
 from marketplace.numbering import next_in_sequence
+from valuation.formulas import term_years
 
 from .. import conf
 from ..errors import BadVerificationUpload, CertificateRefused, NoSuchNotice
@@ -106,11 +107,7 @@ def _record_price(deal, now):
         per_mu_year = deal.price_fen
     else:
         years = term_years(listing.term_start, listing.term_end)
-        per_mu_year = int(
-            (Decimal(deal.total_value_fen) / (Decimal(listing.area_mu) * years)).quantize(
-                Decimal(1), rounding=ROUND_HALF_UP
-            )
-        )
+        per_mu_year = round_fen(Decimal(deal.total_value_fen) / (Decimal(listing.area_mu) * years))
     price_observation_record(
         township=listing.township,
         land_class=listing.land_class,

@@ -1,6 +1,5 @@
 """Helpers shared by the document services: storing PDFs with their hash, locks, deadlines."""
 
-import datetime as dt
 import hashlib
 
 from django.core.files.base import ContentFile
@@ -10,6 +9,7 @@ from django.utils import timezone
 from contracts.models import Deal
 from contracts.services.common import lock_deal, transition  # noqa: F401  (re-exported)
 from marketplace import audit
+from valuation.formulas import add_years  # noqa: F401  (re-exported: anniversaries, R-DEAL-7)
 
 from ..models import Contract, DealDocument
 
@@ -48,13 +48,6 @@ def lock_contract(contract) -> Contract:
         .select_related("current", "deal")
         .get(pk=pk)
     )
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def transferor_of(deal):

@@ -66,16 +66,14 @@ def deal_default(*, deal_id, reason, now=None, actor=None) -> DealDefault | None
         )
         contract = active_contract(deal)
         if contract is not None:
-            contract.state = Contract.State.VOID
-            contract.save(update_fields=["state"])
+            transition(contract, "void", actor=actor, payload={"rule": "R-DEAL-5"})
         settlement = (
             Settlement.objects.select_for_update(of=("self",))
             .filter(deal=deal, state=Settlement.State.AWAITING_PAYMENT)
             .first()
         )
         if settlement is not None:
-            settlement.state = Settlement.State.DEFAULTED
-            settlement.save(update_fields=["state"])
+            transition(settlement, "mark_defaulted", actor=actor, payload={"rule": "R-DEAL-5"})
             if settlement.payable_id:
                 transaction.on_commit(partial(payable_cancel, payable=settlement.payable))
         forfeited = 0

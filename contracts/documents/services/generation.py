@@ -29,8 +29,7 @@ def contract_number(deal) -> str:
 def _contract_for_winner(deal) -> Contract:
     contract = active_contract(deal)
     if contract is not None and contract.registration_id != deal.winner_id:
-        contract.state = Contract.State.VOID
-        contract.save(update_fields=["state"])
+        transition(contract, "void", payload={"rule": "R-DEAL-5", "winner": deal.winner_id})
         contract = None
     if contract is None:
         contract = Contract.objects.create(
@@ -64,13 +63,12 @@ def contract_generate(*, deal_id, actor=None, new_version=False) -> Contract | N
         facts = contract_facts(deal, registration=contract.registration, number=contract.number)
         contract.template = facts.template or ""
         if facts.missing:
-            contract.state = Contract.State.INCOMPLETE
-            contract.missing = facts.missing
-            contract.save()
-            audit.record(
-                action="contract.incomplete",
-                obj=contract,
+            transition(
+                contract,
+                "mark_incomplete",
+                missing=facts.missing,
                 actor=actor,
+                action="contract.incomplete",
                 payload={"missing": facts.missing, "rule": "art.19"},
             )
             _tell_staff_incomplete(deal, contract)
@@ -79,21 +77,23 @@ def contract_generate(*, deal_id, actor=None, new_version=False) -> Contract | N
         pdf, pages = render_contract_pdf(facts, schedule=rent_schedule(deal), version=version)
         doc = document_store(deal=deal, kind=DealDocument.Kind.CONTRACT, pdf=pdf, pages=pages)
         first_time = contract.ready_at is None
-        contract.current = doc
-        contract.state = Contract.State.READY
-        contract.missing = []
-        if first_time:
-            contract.ready_at = now
-            contract.sign_by = workdays.period_end(
-                timezone.localdate(max(now, deal.awarded_at or now)),
-                conf.get("SIGNING_WORKDAYS", county=deal.listing.county_id),
-            )
-        contract.save()
-        audit.record(
-            action="contract.generated",
-            obj=contract,
+        sign_by = workdays.period_end(
+            timezone.localdate(max(now, deal.awarded_at or now)),
+            conf.get("SIGNING_WORKDAYS", county=deal.listing.county_id),
+        )
+        transition(
+            contract,
+            "mark_ready",
+            document=doc,
+            at=now,
+            sign_by=sign_by,
             actor=actor,
-            payload={"version": doc.version, "sha256": doc.sha256, "sign_by": contract.sign_by},
+            action="contract.generated",
+            payload={
+                "version": doc.version,
+                "sha256": doc.sha256,
+                "sign_by": contract.sign_by if not first_time else sign_by,
+            },
         )
         if deal.state == Deal.State.AWARDED:
             transition(deal, "start_signing", actor=actor, at=now, payload={"rule": "R-DEAL-2"})

@@ -168,9 +168,7 @@ def settlement_settle(*, settlement, now, received=None) -> Settlement:
     payout_fen = _charge_transferor_fee(settlement, settlement.due_now_fen, deal=deal, key=key)
     if payout_fen > 0:
         settlement.payout = _payout(deal, payout_fen, purpose=f"{deal.number} 首期价款")
-    settlement.state = Settlement.State.SETTLED
-    settlement.settled_at = now
-    settlement.save()
+    transition(settlement, "settle", at=now, payload={"payout_fen": payout_fen})
     transition(deal, "settle", at=now, payload={"payout_fen": payout_fen})
     for row in rent_schedule(deal):
         RentInstalment.objects.get_or_create(
@@ -220,7 +218,7 @@ def rent_instalment_invoice(*, instalment) -> RentInstalment:
         return instalment
     deal = instalment.deal
     settlement = deal.settlements.filter(state=Settlement.State.SETTLED).first()
-    instalment.payable = payable_create(
+    payable = payable_create(
         kind=Payable.Kind.RENT_INSTALMENT,
         amount_fen=instalment.amount_fen,
         payer=settlement.contract.registration.user,
@@ -228,8 +226,12 @@ def rent_instalment_invoice(*, instalment) -> RentInstalment:
         description=f"交易 {deal.number} 第 {instalment.sequence} 期租金",
         idempotency_key=f"rent-{deal.number}-{instalment.sequence}",
     )
-    instalment.state = RentInstalment.State.INVOICED
-    instalment.save(update_fields=["payable", "state"])
+    transition(
+        instalment,
+        "invoice",
+        payable=payable,
+        payload={"payable": payable.pk, "sequence": instalment.sequence},
+    )
     return instalment
 
 
@@ -293,13 +295,16 @@ def rent_instalment_paid(*, payable) -> RentInstalment | None:
         instalment.payout = _payout(
             deal, payout_fen, purpose=f"{deal.number} 第 {instalment.sequence} 期租金"
         )
-    instalment.state = RentInstalment.State.PAID
-    instalment.paid_at = timezone.now()
-    instalment.save()
-    audit.record(
+    transition(
+        instalment,
+        "mark_paid",
+        at=timezone.now(),
         action="rent_instalment.paid",
-        obj=deal,
-        payload={"sequence": instalment.sequence, "amount_fen": payable.amount_fen},
+        payload={
+            "deal": deal.number,
+            "sequence": instalment.sequence,
+            "amount_fen": payable.amount_fen,
+        },
     )
     return instalment
 

@@ -250,12 +250,16 @@ def _after_signature(contract, signature, *, actor):
     from .payment import payment_start
 
     now = timezone.now()
-    contract.state = Contract.State.SIGNED
-    contract.signed_at = now
-    contract.save(update_fields=["state", "signed_at"])
+    transition(
+        contract,
+        "mark_signed",
+        at=now,
+        actor=actor,
+        action="contract.fully_signed",
+        payload={"rule": "R-DEAL-2"},
+    )
     deal = Deal.objects.select_for_update().get(pk=contract.deal_id)
     transition(deal, "start_payment", actor=actor, at=now, payload={"rule": "R-DEAL-3"})
-    audit.record(action="contract.fully_signed", obj=contract, actor=actor)
     payment_start(deal=deal, contract=contract, now=now)
     transaction.on_commit(partial(render_signed_contract_task.delay, contract.pk))
     notify_users(
