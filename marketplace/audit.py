@@ -22,6 +22,7 @@ close records the head (contracts, docs/bidding.md).
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -96,9 +97,20 @@ def _seal_on_commit():
     transaction.on_commit(_seal_soon)
 
 
+_last_queued = [0.0]
+
+
 def _seal_soon():
+    """Queue the sealer, at most once per AUDIT_SEAL_QUEUE_SECONDS (0.5) per process: one
+    sealing takes every row committed before it starts, so at high rates a sealer per write
+    would only find its rows taken; rows committed after a skipped queueing are sealed by the
+    next one, or by the beat within a minute."""
     from .tasks import seal_audit_task
 
+    now = time.monotonic()
+    if now - _last_queued[0] < getattr(settings, "AUDIT_SEAL_QUEUE_SECONDS", 0.5):
+        return
+    _last_queued[0] = now
     try:
         seal_audit_task.delay()
     except Exception:  # the broker is down: the beat seals it within a minute

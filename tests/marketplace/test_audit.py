@@ -54,13 +54,32 @@ def test_sealing_twice_changes_nothing_and_later_events_continue_the_chain():
     assert (fourth.seq, fourth.prev_hash) == (4, third.hash)
 
 
-def test_the_commit_of_an_audited_write_queues_the_sealer(django_capture_on_commit_callbacks):
+def test_the_commit_of_an_audited_write_queues_the_sealer(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.AUDIT_SEAL_QUEUE_SECONDS = 0
     household = factories.HouseholdFactory()
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         audit.record(action="a", obj=household)
         audit.record(action="b", obj=household)
     assert len(callbacks) == 1  # one sealing per transaction, not one per event
     assert list(AuditEvent.objects.values_list("seq", flat=True)) == [1, 2]
+
+
+def test_at_high_rates_the_sealer_is_queued_at_most_twice_a_second(
+    django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    from marketplace import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.seal_audit_task, "delay", lambda: queued.append(1))
+    monkeypatch.setattr(audit, "_last_queued", [0.0])
+    settings.AUDIT_SEAL_QUEUE_SECONDS = 60
+    household = factories.HouseholdFactory()
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            audit.record(action="a", obj=household, payload={"n": n})
+    assert len(queued) == 1
 
 
 @pytest.mark.django_db(transaction=True)
