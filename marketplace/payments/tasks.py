@@ -1,6 +1,10 @@
 """Celery tasks: load, call one service. Each is keyed by an id and safe to run twice."""
 
+import logging
+
 from celery import shared_task
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="payments.reconcile_payments")
@@ -35,7 +39,9 @@ def cancel_intent_task(payable_id):
         gateways.get_gateway().cancel_intent(payable.payment_intent_id)
     except gateways.GatewayError:
         # Already succeeded at the gateway: its webhook will flag it for staff to refund.
-        pass
+        log.warning(
+            "payable %s: intent %s could not be cancelled", payable.pk, payable.payment_intent_id
+        )
 
 
 @shared_task(acks_late=True, name="payments.submit_refund")

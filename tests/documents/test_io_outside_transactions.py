@@ -140,3 +140,15 @@ def test_a_second_first_download_of_a_notice_stores_it_once(
     assert DealDocument.objects.filter(deal=deal, kind=kind).count() == 1
     storage = doc.file.storage
     assert len(saved) == 2 and [storage.exists(name) for name in saved] == [True, False]
+
+
+def test_an_entry_point_called_inside_another_transaction_fails_at_once(db):
+    from django.db import transaction
+
+    from contracts import services as deal_services
+    from tests.contracts.factories import announced_listing, bidder
+
+    listing = announced_listing(deposit_fen=100_000)
+    user = bidder()
+    with transaction.atomic(), pytest.raises(RuntimeError, match="durable atomic block"):
+        deal_services.registration_create(listing=listing, user=user)
