@@ -47,7 +47,12 @@ def document_record(doc: DealDocument) -> DealDocument:
     audit.record(
         action="deal_document.stored",
         obj=doc.deal,
-        payload={"kind": doc.kind, "version": doc.version, "sha256": doc.sha256, "pages": doc.pages},
+        payload={
+            "kind": doc.kind,
+            "version": doc.version,
+            "sha256": doc.sha256,
+            "pages": doc.pages,
+        },
     )
     return doc
 
