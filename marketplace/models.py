@@ -471,8 +471,11 @@ class RuleSetting(models.Model):
 class AuditEvent(models.Model):
     """Append-only, hash-chained record of every state change, bid and payment.
 
-    hash = sha256(previous hash + canonical JSON of the event). On PostgreSQL a trigger refuses
-    UPDATE and DELETE (migration 0002); `manage.py verify_audit` re-computes the chain.
+    A writer appends the row unsealed (`seq`, `prev_hash` and `hash` empty) in its own
+    transaction; the sealer (`marketplace.audit.seal`) later gives each committed row its place
+    in the chain: seq = position, hash = sha256(previous hash + canonical JSON of the event). On
+    PostgreSQL a trigger refuses DELETE and every UPDATE except that one-time sealing (migrations
+    0002, 0006); `manage.py verify_audit` re-computes the chain. See docs/audit.md.
     """
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -484,12 +487,19 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     payload = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Set once by the sealer: the position in the chain (1, 2, …, no gaps) and the links.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(
+                fields=["id"], name="auditevent_unsealed", condition=models.Q(seq__isnull=True)
+            ),
+        ]
         verbose_name = _("Audit event")
         verbose_name_plural = _("Audit events")
 
@@ -498,7 +508,8 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """One row holding the last hash; locking it serialises appends to the chain."""
+    """The chain's head: the last sealed hash and the number of sealed events. Only the sealer
+    writes it (under its row lock, taken with SKIP LOCKED so one sealer runs at a time)."""
 
     last_hash = models.CharField(max_length=64)
     count = models.BigIntegerField(default=0)

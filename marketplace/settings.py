@@ -218,6 +218,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE: dict = {}
+# The audit log's sealer (marketplace/audit.py): also queued on commit of every audited write.
+CELERY_BEAT_SCHEDULE["marketplace-seal-audit"] = {"task": "marketplace.seal_audit", "schedule": 60}
 # Payments: settle intents pending > 24 h, attach missing intents, resubmit refunds (daily).
 CELERY_BEAT_SCHEDULE["payments-reconcile-daily"] = {
     "task": "payments.reconcile_payments",

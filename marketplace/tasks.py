@@ -17,3 +17,11 @@ def email_notification_task_before_the_move(notification_id):
     from .notifications import notification_email
 
     notification_email(notification_id=notification_id)
+
+
+@shared_task(name="marketplace.seal_audit")
+def seal_audit_task():
+    """On commit of every audited transaction, and by beat: chain the committed audit rows."""
+    from .audit import seal
+
+    return seal()

@@ -95,16 +95,21 @@ def review_tier(enterprise, listing) -> str | None:
 
 
 def registration_create(*, listing, user, business_plan="") -> Registration:
-    """Register `user`'s enterprise for an announced listing and create its deposit payable."""
+    """Register `user`'s enterprise for an announced listing and create its deposit payable.
+
+    One short transaction records the registration and the payable; the payable's intent is
+    asked of the gateway after commit, here (so the answer carries it) and by the task
+    `payments.attach_intent` that `payable_create` queued (whichever runs second finds it done).
+    """
     from marketplace.payments.models import Payable
-    from marketplace.payments.services import payable_create
+    from marketplace.payments.services import payable_create, payable_ensure_intent
 
     now = timezone.now()
     refusal = registration_refusal(user=user, listing=listing)
     if refusal:
         raise RegistrationRefused(refusal)
     deal = deal_for_listing(listing)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         deal = lock_deal(deal)
         listing = deal.listing
         if (
@@ -152,6 +157,8 @@ def registration_create(*, listing, user, business_plan="") -> Registration:
         )
         if payable is None:  # no deposit asked: received at once
             _deposit_hold(deposit, at=now, actor=user)
+    if payable is not None:
+        payable_ensure_intent(payable=payable)
     return registration
 
 

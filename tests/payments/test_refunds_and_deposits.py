@@ -138,3 +138,29 @@ def test_a_deposit_cannot_be_forfeited_after_it_was_applied(paid_deposit):
                            transferor_account_key="transferor_payable:household:1")  # fmt: skip
     with pytest.raises(DepositNotHeld):
         services.deposit_forfeit(payable=paid_deposit, reason="x")
+
+
+def test_charge_refunded_asks_the_gateway_after_the_event_commits(
+    client, paid_deposit, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a refund pending at the gateway, which then succeeds there
+    monkeypatch.setattr(FakeStripeHTTPClient, "refund_status", "pending")
+    refund = services.refund_create(payable=paid_deposit, reason="lost")
+    FakeStripeHTTPClient().set_refund_status(refund.refund_id, "succeeded")
+    intent = get_gateway().retrieve_intent(paid_deposit.payment_intent_id)
+    payload, signature = signed_webhook(
+        "charge.refunded", {"id": "ch_1", "object": "charge", "payment_intent": intent.id}
+    )
+    # when Stripe says the charge was refunded (the gateway refuses calls inside a transaction)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/payments/stripe/webhook/",
+            payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=signature,
+        )
+    # then the event is stored and, after its commit, the refund is settled from the gateway
+    assert response.status_code == 200
+    refund.refresh_from_db()
+    assert refund.state == Refund.State.SUCCEEDED
+    assert ledger.balance("clearing") == 0

@@ -26,7 +26,15 @@ from ..errors import BadVerificationUpload, CertificateRefused, NoSuchNotice
 from ..facts import contract_facts
 from ..models import Certificate, CertificateBatch, CertificateSequence, Contract, DealDocument
 from ..pdf import render_certificate_pdf, render_notice_pdf
-from .common import document_store, lock_deal, sha256_hex, transition
+from .common import (
+    document_discard,
+    document_file_write,
+    document_record,
+    lock_deal,
+    next_document_version,
+    sha256_hex,
+    transition,
+)
 
 
 def certificate_refusal(deal, *, now=None) -> str | None:
@@ -120,23 +128,35 @@ def _record_price(deal, now):
 
 def certificate_render(*, certificate_id) -> Certificate:
     """Task body: the certificate PDF with its QR code, stored with its SHA-256. Idempotent.
-    The notices are rendered on first download (`certificate_notice`)."""
-    with transaction.atomic():
+    The notices are rendered on first download (`certificate_notice`).
+
+    Rendered and written with no transaction open; recorded in a short one under the
+    certificate's lock only if no document was stored meanwhile (else the file is deleted)."""
+    certificate = Certificate.objects.select_related("deal__listing", "contract").get(
+        pk=certificate_id
+    )
+    if certificate.document_id:
+        return certificate
+    deal = certificate.deal
+    contract = certificate.contract
+    facts = contract_facts(deal, registration=contract.registration, number=contract.number)
+    pdf, pages = render_certificate_pdf(certificate, facts)
+    kind = DealDocument.Kind.CERTIFICATE
+    doc = document_file_write(
+        deal=deal, kind=kind, pdf=pdf, pages=pages, version=next_document_version(deal, kind)
+    )
+    with transaction.atomic(durable=True):
         certificate = (
             Certificate.objects.select_for_update(of=("self",))
             .select_related("deal__listing", "contract")
             .get(pk=certificate_id)
         )
-        if certificate.document_id:
-            return certificate
-        deal = certificate.deal
-        contract = certificate.contract
-        facts = contract_facts(deal, registration=contract.registration, number=contract.number)
-        pdf, pages = render_certificate_pdf(certificate, facts)
-        certificate.document = document_store(
-            deal=deal, kind=DealDocument.Kind.CERTIFICATE, pdf=pdf, pages=pages
-        )
-        certificate.save(update_fields=["document"])
+        stored_first = bool(certificate.document_id)
+        if not stored_first:
+            certificate.document = document_record(doc)
+            certificate.save(update_fields=["document"])
+    if stored_first:
+        document_discard(doc)
     return certificate
 
 
@@ -191,24 +211,35 @@ def certificate_notice_kinds(certificate) -> list[str]:
 
 def certificate_notice(*, certificate, kind) -> DealDocument:
     """The filing or registration notice of an issued certificate (R-DEAL-8): the stored PDF, or
-    rendered now from the facts fixed at issue and stored with its SHA-256 (once; the lock on
-    the certificate makes two first downloads render it once)."""
+    rendered now from the facts fixed at issue and stored with its SHA-256.
+
+    No lock is held while it renders: the PDF is rendered and written first, then recorded in
+    a short transaction under the certificate's lock, which looks again for a stored notice, so
+    two first downloads at once store it once (the second one's file is deleted)."""
     pk = getattr(certificate, "pk", certificate)
-    with transaction.atomic():
-        certificate = (
-            Certificate.objects.select_for_update(of=("self",)).select_related("deal").get(pk=pk)
-        )
-        if kind not in certificate_notice_kinds(certificate):
-            raise NoSuchNotice()
-        stored = (
-            DealDocument.objects.filter(deal_id=certificate.deal_id, kind=kind)
-            .order_by("-version")
-            .first()
-        )
-        if stored is not None:
-            return stored
-        pdf, pages = render_notice_pdf(certificate.notice_facts, kind=kind)
-        return document_store(deal=certificate.deal, kind=kind, pdf=pdf, pages=pages)
+    certificate = Certificate.objects.select_related("deal").get(pk=pk)
+    if kind not in certificate_notice_kinds(certificate):
+        raise NoSuchNotice()
+    stored = _stored_notice(certificate, kind)
+    if stored is not None:
+        return stored
+    pdf, pages = render_notice_pdf(certificate.notice_facts, kind=kind)
+    doc = document_file_write(deal=certificate.deal, kind=kind, pdf=pdf, pages=pages, version=1)
+    with transaction.atomic(durable=True):
+        Certificate.objects.select_for_update(of=("self",)).get(pk=pk)
+        stored = _stored_notice(certificate, kind)
+        if stored is None:
+            return document_record(doc)
+    document_discard(doc)
+    return stored
+
+
+def _stored_notice(certificate, kind):
+    return (
+        DealDocument.objects.filter(deal_id=certificate.deal_id, kind=kind)
+        .order_by("-version")
+        .first()
+    )
 
 
 # ---------------------------------------------------------------- batches

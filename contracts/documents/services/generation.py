@@ -13,7 +13,15 @@ from .. import conf, recipients
 from ..facts import contract_facts, missing_labels
 from ..models import Contract, DealDocument
 from ..pdf import render_contract_pdf
-from .common import active_contract, document_store, lock_deal, transition
+from .common import (
+    active_contract,
+    document_discard,
+    document_file_write,
+    document_record,
+    lock_deal,
+    next_document_version,
+    transition,
+)
 from .schedule import rent_schedule
 
 GENERATING_STATES = (Deal.State.AWARDED, Deal.State.SIGNING)
@@ -48,9 +56,15 @@ def contract_generate(*, deal_id, actor=None, new_version=False) -> Contract | N
 
     Refuses to finish while any of the ten art.19 items is missing: the contract is left
     "incomplete" with the missing items listed for staff (who fix the data and regenerate).
+
+    Three steps, so no lock is held while WeasyPrint renders or the file is written: a short
+    transaction decides (and creates the contract row); the PDF is rendered and written with no
+    transaction open; a second short transaction records it only if nothing changed meanwhile
+    (the contract's current version is still the one seen), so two concurrent generations
+    store one version and the loser's file is deleted.
     """
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         deal = lock_deal(deal_id)
         if deal.state not in GENERATING_STATES or deal.winner_id is None:
             return None
@@ -73,32 +87,53 @@ def contract_generate(*, deal_id, actor=None, new_version=False) -> Contract | N
             )
             _tell_staff_incomplete(deal, contract)
             return contract
-        version = 1 + DealDocument.objects.filter(deal=deal, kind="contract").count()
-        pdf, pages = render_contract_pdf(facts, schedule=rent_schedule(deal), version=version)
-        doc = document_store(deal=deal, kind=DealDocument.Kind.CONTRACT, pdf=pdf, pages=pages)
-        first_time = contract.ready_at is None
-        sign_by = workdays.period_end(
-            timezone.localdate(max(now, deal.awarded_at or now)),
-            conf.get("SIGNING_WORKDAYS", county=deal.listing.county_id),
+        contract.save(update_fields=["template"])
+        seen_current = contract.current_id
+        version = next_document_version(deal, DealDocument.Kind.CONTRACT)
+        schedule = rent_schedule(deal)
+    pdf, pages = render_contract_pdf(facts, schedule=schedule, version=version)
+    doc = document_file_write(
+        deal=deal, kind=DealDocument.Kind.CONTRACT, pdf=pdf, pages=pages, version=version
+    )
+    with transaction.atomic(durable=True):
+        deal = lock_deal(deal_id)
+        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        stale = (
+            deal.state not in GENERATING_STATES
+            or deal.winner_id != contract.registration_id
+            or contract.state in (Contract.State.SIGNED, Contract.State.VOID)
+            or contract.current_id != seen_current
         )
-        transition(
-            contract,
-            "mark_ready",
-            document=doc,
-            at=now,
-            sign_by=sign_by,
-            actor=actor,
-            action="contract.generated",
-            payload={
-                "version": doc.version,
-                "sha256": doc.sha256,
-                "sign_by": contract.sign_by if not first_time else sign_by,
-            },
-        )
-        if deal.state == Deal.State.AWARDED:
-            transition(deal, "start_signing", actor=actor, at=now, payload={"rule": "R-DEAL-2"})
-        _tell_parties_ready(deal, contract, first_time=first_time)
+        if not stale:
+            _contract_ready(deal, contract, document_record(doc), actor=actor, now=now)
+    if stale:
+        document_discard(doc)
     return contract
+
+
+def _contract_ready(deal, contract, doc, *, actor, now):
+    first_time = contract.ready_at is None
+    sign_by = workdays.period_end(
+        timezone.localdate(max(now, deal.awarded_at or now)),
+        conf.get("SIGNING_WORKDAYS", county=deal.listing.county_id),
+    )
+    transition(
+        contract,
+        "mark_ready",
+        document=doc,
+        at=now,
+        sign_by=sign_by,
+        actor=actor,
+        action="contract.generated",
+        payload={
+            "version": doc.version,
+            "sha256": doc.sha256,
+            "sign_by": contract.sign_by if not first_time else sign_by,
+        },
+    )
+    if deal.state == Deal.State.AWARDED:
+        transition(deal, "start_signing", actor=actor, at=now, payload={"rule": "R-DEAL-2"})
+    _tell_parties_ready(deal, contract, first_time=first_time)
 
 
 def _tell_staff_incomplete(deal, contract):
@@ -168,27 +203,37 @@ def signature_rows(contract) -> list:
 
 
 def contract_render_signed(*, contract_id) -> Contract:
-    """After both signatures: the signed version again with a signature page (idempotent)."""
+    """After both signatures: the signed version again with a signature page (idempotent).
+
+    Rendered and written with no transaction open; recorded in a short one under the contract's
+    lock only if no final version was stored meanwhile (else the file is deleted)."""
     from ..pdf import render_signed_contract_pdf
 
-    with transaction.atomic():
+    contract = Contract.objects.select_related("current", "deal").get(pk=contract_id)
+    if contract.final_id or contract.state != Contract.State.SIGNED:
+        return contract
+    deal = contract.deal
+    facts = contract_facts(deal, registration=contract.registration, number=contract.number)
+    pdf, pages = render_signed_contract_pdf(
+        facts,
+        schedule=rent_schedule(deal),
+        signed=contract.current,
+        signatures=signature_rows(contract),
+    )
+    kind = DealDocument.Kind.CONTRACT_FINAL
+    doc = document_file_write(
+        deal=deal, kind=kind, pdf=pdf, pages=pages, version=next_document_version(deal, kind)
+    )
+    with transaction.atomic(durable=True):
         contract = (
             Contract.objects.select_for_update(of=("self",))
             .select_related("current", "deal")
             .get(pk=contract_id)
         )
-        if contract.final_id or contract.state != Contract.State.SIGNED:
-            return contract
-        deal = contract.deal
-        facts = contract_facts(deal, registration=contract.registration, number=contract.number)
-        pdf, pages = render_signed_contract_pdf(
-            facts,
-            schedule=rent_schedule(deal),
-            signed=contract.current,
-            signatures=signature_rows(contract),
-        )
-        contract.final = document_store(
-            deal=deal, kind=DealDocument.Kind.CONTRACT_FINAL, pdf=pdf, pages=pages
-        )
-        contract.save(update_fields=["final"])
+        stale = bool(contract.final_id) or contract.state != Contract.State.SIGNED
+        if not stale:
+            contract.final = document_record(doc)
+            contract.save(update_fields=["final"])
+    if stale:
+        document_discard(doc)
     return contract

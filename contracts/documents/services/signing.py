@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Deal
 from marketplace import audit
+from marketplace.io_guard import refuse_in_transaction
 from marketplace.models import User
 from marketplace.notifications import notification_send, notify_users
 
@@ -145,7 +146,7 @@ def contract_sign_online(*, contract, user, password, code, pdf_sha256, ip=None)
     code_row = _check_code(contract, user, code, now)
     if code_row is None:
         raise WrongCode()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         lock_deal(contract.deal_id)
         contract = lock_contract(contract)
         _check_signable(contract, pdf_sha256=pdf_sha256, party=Signature.Party.TRANSFEREE, now=now)
@@ -202,30 +203,41 @@ def contract_sign_witnessed(
     data, content_type = sniff_scan(scan)
     if not confirmed:
         raise NotConfirmed()
-    with transaction.atomic():
-        lock_deal(contract.deal_id)
-        contract = lock_contract(contract)
-        _check_signable(contract, pdf_sha256=pdf_sha256, party=Signature.Party.TRANSFEROR, now=now)
-        transferor = contract.deal.listing.transferor
-        ext = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[content_type]
-        signature = Signature(
-            contract=contract,
-            document=contract.current,
-            party=Signature.Party.TRANSFEROR,
-            method=Signature.Method.WITNESSED,
-            mark=mark,
-            signer=operator,
-            signer_name=str(transferor),
-            witnessed_by=operator,
-            signed_at=now,
-            ip=ip or None,
-            pdf_sha256=contract.current.sha256,
-            scan_sha256=sha256_hex(data),
-            scan_content_type=content_type,
-        )
-        signature.scan.save(f"{contract.number}-transferor.{ext}", ContentFile(data), save=False)
-        signature.save()
-        _after_signature(contract, signature, actor=operator)
+    # The scan is written before the transaction (no file write under the deal's lock) and
+    # deleted again if the signature is refused.
+    ext = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[content_type]
+    stored = Signature(contract=contract)
+    refuse_in_transaction("document storage write")
+    stored.scan.save(f"{contract.number}-transferor.{ext}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic(durable=True):
+            lock_deal(contract.deal_id)
+            contract = lock_contract(contract)
+            _check_signable(
+                contract, pdf_sha256=pdf_sha256, party=Signature.Party.TRANSFEROR, now=now
+            )
+            transferor = contract.deal.listing.transferor
+            signature = Signature(
+                contract=contract,
+                document=contract.current,
+                party=Signature.Party.TRANSFEROR,
+                method=Signature.Method.WITNESSED,
+                mark=mark,
+                signer=operator,
+                signer_name=str(transferor),
+                witnessed_by=operator,
+                signed_at=now,
+                ip=ip or None,
+                pdf_sha256=contract.current.sha256,
+                scan=stored.scan.name,
+                scan_sha256=sha256_hex(data),
+                scan_content_type=content_type,
+            )
+            signature.save()
+            _after_signature(contract, signature, actor=operator)
+    except BaseException:
+        stored.scan.storage.delete(stored.scan.name)
+        raise
     return signature
 
 

@@ -8,12 +8,18 @@ from functools import wraps
 
 import stripe
 
+from marketplace.io_guard import refuse_in_transaction
+
 from .base import GatewayError, GatewayRefund, Intent, PaymentGateway
 
 
 def _translate_errors(fn):
+    """Every call to Stripe: refused inside a database transaction (marketplace.io_guard), and
+    stripe-python's errors turned into GatewayError."""
+
     @wraps(fn)
     def wrapper(*args, **kwargs):
+        refuse_in_transaction(f"payment gateway {fn.__name__}")
         try:
             return fn(*args, **kwargs)
         except stripe.StripeError as exc:

@@ -1,6 +1,7 @@
 """Collecting a payable: create it (idempotent), attach a PaymentIntent, settle it from events."""
 
 import logging
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -8,12 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace import audit
+from marketplace.io_guard import in_transaction
 
 from .. import gateway as gateways
 from .. import ledger
 from ..errors import InvalidAmount, OfflineOnly, PaymentDeclined
 from ..models import Payable, WebhookEvent
 from ..signals import payable_paid
+from ..tasks import attach_intent_task, cancel_intent_task
 
 log = logging.getLogger(__name__)
 Outcome = WebhookEvent.Outcome
@@ -27,7 +30,13 @@ def _check_fen(amount_fen):
 def payable_create(
     *, kind, amount_fen, payer, subject, description, idempotency_key, actor=None, metadata=None
 ) -> Payable:
-    """Create (or return, for a known key) a payable and its PaymentIntent at the gateway."""
+    """Create (or return, for a known key) a payable and its PaymentIntent at the gateway.
+
+    Called inside a caller's transaction (a registration, a signature), the payable row commits
+    with it and the gateway is asked after commit, by the task `payments.attach_intent` keyed by
+    the payable's id (idempotent at the gateway by our key; reconciliation attaches a missing
+    intent if the task is lost). Called outside one, the intent is asked for at once.
+    """
     _check_fen(amount_fen)
     payable = Payable.objects.filter(idempotency_key=idempotency_key).first()
     if payable is None:
@@ -51,7 +60,14 @@ def payable_create(
                 )
         except IntegrityError:  # the same key created concurrently
             payable = Payable.objects.get(idempotency_key=idempotency_key)
+    if in_transaction():
+        _after_commit(attach_intent_task, payable.pk)
+        return payable
     return payable_ensure_intent(payable=payable)
+
+
+def _after_commit(task, pk):
+    transaction.on_commit(partial(task.delay, pk))
 
 
 def payable_ensure_intent(*, payable) -> Payable:
@@ -207,7 +223,9 @@ def payable_cancel(*, payable, actor=None) -> Payable:
         payable.save()
         audit.record(action="payments.payable_cancelled", obj=payable, actor=actor)
         intent_id = payable.payment_intent_id
-    if intent_id:
+    if intent_id and in_transaction():
+        _after_commit(cancel_intent_task, payable.pk)
+    elif intent_id:
         try:
             gateways.get_gateway().cancel_intent(intent_id)
         except gateways.GatewayError:

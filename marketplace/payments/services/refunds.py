@@ -1,6 +1,7 @@
 """Refunds: requested once per payable and amount, sent to the gateway, settled by its answer."""
 
 import logging
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Sum
@@ -8,12 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace import audit
+from marketplace.io_guard import in_transaction
 
 from .. import gateway as gateways
 from .. import ledger
 from ..errors import NotRefundable, RefundTooLarge
 from ..models import Payable, Refund, WebhookEvent
 from ..signals import payable_refunded
+from ..tasks import settle_refunds_task, submit_refund_task
 
 log = logging.getLogger(__name__)
 Outcome = WebhookEvent.Outcome
@@ -27,7 +30,11 @@ def refundable_fen(payable) -> int:
 
 
 def refund_create(*, payable, amount_fen=None, reason, actor=None) -> Refund:
-    """Refund a paid payable in full (amount None) or in part; a repeated request refunds once."""
+    """Refund a paid payable in full (amount None) or in part; a repeated request refunds once.
+
+    Inside a caller's transaction the refund row commits with it and is sent to the gateway
+    after commit by the task `payments.submit_refund` (keyed by its id; reconciliation resubmits
+    a pending refund the task missed)."""
     with transaction.atomic():
         payable = Payable.objects.select_for_update().get(pk=payable.pk)
         refunds = payable.refunds.filter(state__in=ACTIVE).order_by("-id")
@@ -60,6 +67,9 @@ def refund_create(*, payable, amount_fen=None, reason, actor=None) -> Refund:
             actor=actor,
             payload={"payable": payable.pk, "amount_fen": amount_fen, "reason": str(reason)},
         )
+    if in_transaction():
+        transaction.on_commit(partial(submit_refund_task.delay, refund.pk))
+        return refund
     return refund_submit(refund=refund)
 
 
@@ -163,10 +173,19 @@ def _apply_succeeded(payable, refund):
 
 
 def refunds_settle_for_intent(*, intent_id):
-    """`charge.refunded`: ask the gateway about each pending refund of that intent's payable."""
+    """`charge.refunded`: ask the gateway about each pending refund of that intent's payable.
+
+    The webhook handler runs inside the event's transaction: the gateway is then asked after
+    commit, by the task `payments.settle_refunds` (refund_settle applies each answer once)."""
     payable = Payable.objects.filter(payment_intent_id=intent_id).first()
     if payable is None:
         return Outcome.UNKNOWN_OBJECT, f"no payable for {intent_id}"
+    pending = payable.refunds.filter(state=Refund.State.PENDING).exclude(refund_id="")
+    if not pending.exists():
+        return Outcome.DUPLICATE, "nothing pending"
+    if in_transaction():
+        transaction.on_commit(partial(settle_refunds_task.delay, intent_id))
+        return Outcome.APPLIED, "refunds asked of the gateway after commit"
     outcomes = []
     gateway = gateways.get_gateway()
     for refund in payable.refunds.filter(state=Refund.State.PENDING).exclude(refund_id=""):
