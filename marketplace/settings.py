@@ -227,10 +227,15 @@ CELERY_BEAT_SCHEDULE["contracts-sweep-auctions"] = {
 }
 
 # Stripe. With no secret key the offline fake gateway answers (the default in demo and tests).
+# DEBUG off refuses to start without a key (unless PAYMENTS_OFFLINE_ALLOWED=1) and with a missing
+# or demo webhook secret (marketplace/payments/checks.py, docs/security.md).
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_offline_demo_secret")
+STRIPE_WEBHOOK_SECRET = env.str(
+    "STRIPE_WEBHOOK_SECRET", default="whsec_offline_demo_secret" if DEBUG or TESTING else ""
+)
 PAYMENTS_OFFLINE = not STRIPE_SECRET_KEY
+PAYMENTS_OFFLINE_ALLOWED = env.bool("PAYMENTS_OFFLINE_ALLOWED", default=False)
 
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Optional 天地图 key: public maps then draw the parcels over Tianditu tiles; without it (and in
