@@ -12,6 +12,7 @@ from marketplace import audit
 from .. import gateway as gateways
 from .. import ledger
 from ..errors import NotRefundable, RefundTooLarge
+from ..guards import refund_refusal
 from ..models import Payable, Refund, WebhookEvent
 from ..signals import payable_refunded
 
@@ -44,6 +45,9 @@ def refund_create(*, payable, amount_fen=None, reason, actor=None) -> Refund:
                 return existing
         if payable.state not in (Payable.State.PAID, Payable.State.PARTIALLY_REFUNDED):
             raise NotRefundable()
+        refusal = refund_refusal(payable)  # e.g. a held deposit: only its own flow releases it
+        if refusal:
+            raise NotRefundable(refusal)
         if available <= 0:
             raise NotRefundable()
         if amount_fen > available:
