@@ -126,7 +126,7 @@ def setup_auction(args, run: int):
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from contracts.models import Auction, Deal, Registration
+    from contracts.models import Auction, Deal, Deposit, Registration
     from contracts.services.bidding import schedule_close
     from listings.models import Listing, Parcel, Right
     from marketplace.demo import make_id_number, make_uscc
@@ -213,13 +213,15 @@ def setup_auction(args, run: int):
             user = User.objects.create(
                 username=f"bench-{stamp}-{run}-{i}", role="agribusiness", enterprise=enterprise
             )
-            Registration.objects.create(
+            registration = Registration.objects.create(
                 deal=deal,
                 enterprise=enterprise,
                 user=user,
                 state="qualified",
                 bidder_number=str(numbers[i]),
             )
+            # The bid function checks the deposit is held (R-BID-1, migration 0005).
+            Deposit.objects.create(registration=registration, amount_fen=0, state="held")
             tokens.append(Token.objects.create(user=user).key)
         now = timezone.now()
         close_at = now + dt.timedelta(seconds=args.duration + 1)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from listings.models import Listing
 from marketplace.errors import Invalid
+from marketplace.security import ExpiringTokenAuthentication, token_expired
 
 from . import selectors, services
 from .errors import AlreadyLeading, AuctionClosed, AuctionNotOpen, BidTooLow, NotOnIncrement
@@ -105,7 +106,7 @@ def _token_user_select():
     )
 
 
-class BidderTokenAuthentication(TokenAuthentication):
+class BidderTokenAuthentication(ExpiringTokenAuthentication):
     """DRF's token authentication with the token and its user read by one prepared statement.
 
     The endpoints a live auction calls several times a second use it (the ORM's query building
@@ -119,7 +120,7 @@ class BidderTokenAuthentication(TokenAuthentication):
         if BidderTokenAuthentication.select is None:
             BidderTokenAuthentication.select = _token_user_select()
         row = self.select.one([key])
-        if row is None or not row["user.is_active"]:
+        if row is None or not row["user.is_active"] or token_expired(row["token.created"]):
             return super().authenticate_credentials(key)
         user = instance(get_user_model(), row, "user.")
         token = instance(Token, row, "token.")

@@ -3,6 +3,7 @@
 from django.dispatch import receiver
 
 from listings.signals import listing_published, listing_withdrawn
+from marketplace.payments.guards import register_refund_guard
 from marketplace.payments.signals import payable_paid
 
 from . import services
@@ -22,3 +23,7 @@ def _withdraw_deal(sender, listing, **kwargs):
 def _deposit_received(sender, payable, **kwargs):
     if payable.kind == "deposit":
         services.deposit_received(payable=payable)
+
+
+# A held deposit's payable is refunded only through the deal's deposit flow (issue 14).
+register_refund_guard(services.registrations.deposit_refund_refusal)

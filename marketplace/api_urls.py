@@ -1,6 +1,7 @@
 from django.urls import path
-from rest_framework.authtoken.views import ObtainAuthToken
+
+from .token_views import ObtainExpiringAuthToken
 
 urlpatterns = [
-    path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+    path("auth/token/", ObtainExpiringAuthToken.as_view(), name="api-token"),
 ]

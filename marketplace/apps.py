@@ -7,9 +7,16 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("Exchange")
 
     def ready(self):
+        from django.db.models.signals import pre_save
+
         from .models import User
         from .navigation import register, register_panel
+        from .security import revoke_tokens_on_password_change
         from .views import notifications_panel
+
+        pre_save.connect(
+            revoke_tokens_on_password_change, sender=User, dispatch_uid="revoke_tokens"
+        )
 
         R = User.Role
         register(_("Rule settings"), "rulebook", {R.EXCHANGE_STAFF, R.AUDITOR}, weight=80)

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "marketplace.security.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -172,10 +173,25 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "/"
 
-# Failed logins: 5 failures lock that username from that address for 15 minutes.
+# Failed logins: 5 failures lock that username from that address for 15 minutes; an address with
+# LOGIN_ADDRESS_FAILURE_LIMIT failures over all usernames is refused for the same time. The
+# address is REMOTE_ADDR, or X-Forwarded-For behind TRUSTED_PROXY_COUNT proxies
+# (marketplace/security.py, docs/security.md).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "marketplace.security.axes_client_ip"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# API tokens expire (0: never); a password change deletes the user's token.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24 * 30)
+# Result-announcement objections (anonymous allowed) from one address per hour (0: no limit).
+OBJECTIONS_PER_ADDRESS_PER_HOUR = env.int("OBJECTIONS_PER_ADDRESS_PER_HOUR", default=5)
+# Parcel import: an XLSX (a zip archive) that unpacks beyond this size or ratio is refused.
+IMPORT_XLSX_MAX_UNCOMPRESSED_MB = env.int("IMPORT_XLSX_MAX_UNCOMPRESSED_MB", default=200)
+IMPORT_XLSX_MAX_RATIO = env.int("IMPORT_XLSX_MAX_RATIO", default=200)
+# Staff sessions (exchange staff, Django staff) end after this many idle minutes (0: never).
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=not TESTING)  # its own test enables it
@@ -258,10 +274,15 @@ CELERY_BEAT_SCHEDULE["marketplace-heartbeat"] = {
 }
 
 # Stripe. With no secret key the offline fake gateway answers (the default in demo and tests).
+# DEBUG off refuses to start without a key (unless PAYMENTS_OFFLINE_ALLOWED=1) and with a missing
+# or demo webhook secret (marketplace/payments/checks.py, docs/security.md).
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_offline_demo_secret")
+STRIPE_WEBHOOK_SECRET = env.str(
+    "STRIPE_WEBHOOK_SECRET", default="whsec_offline_demo_secret" if DEBUG or TESTING else ""
+)
 PAYMENTS_OFFLINE = not STRIPE_SECRET_KEY
+PAYMENTS_OFFLINE_ALLOWED = env.bool("PAYMENTS_OFFLINE_ALLOWED", default=False)
 
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Optional 天地图 key: public maps then draw the parcels over Tianditu tiles; without it (and in
@@ -284,7 +305,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # REST framework
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "marketplace.security.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

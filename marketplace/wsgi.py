@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 application = get_wsgi_application()
+
+from marketplace.payments.checks import refuse_to_start_if_open  # noqa: E402
+
+refuse_to_start_if_open()

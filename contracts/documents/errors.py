@@ -28,6 +28,15 @@ class AlreadySigned(Conflict):
     default_message = _("This party has already signed the current version.")
 
 
+class PasswordLocked(Invalid):
+    code = "password_locked"
+    http_status = 429
+    default_message = _(
+        "Password: too many wrong passwords. Signing and logging in are paused for 15 minutes."
+    )
+    field = "password"
+
+
 class WrongPassword(Invalid):
     code = "wrong_password"
     default_message = _("Password: it is not your login password. Enter it again.")

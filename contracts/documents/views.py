@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contracts.models import Deal
+from marketplace import security
 from marketplace.errors import DomainError
 from marketplace.models import User, mask_name
 
@@ -25,7 +26,7 @@ from .services.defaults import open_default
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
+    return security.client_ip(request)
 
 
 def staff_reader(view):
@@ -150,6 +151,7 @@ def contract_sign(request, number):
             code=request.POST.get("code", ""),
             pdf_sha256=request.POST.get("pdf_sha256", ""),
             ip=client_ip(request),
+            request=request,
         )
     except DomainError as exc:
         return contract_page(request, number, error=exc.message, field=exc.field)

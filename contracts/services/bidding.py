@@ -33,7 +33,7 @@ from ..errors import (
     NotQualified,
     WrongState,
 )
-from ..models import Auction, Bid, Deal, Registration
+from ..models import Auction, Bid, Deal, Deposit, Registration
 from ..sql import Select, instance, name
 from .common import lock_deal, send_on_commit, transition
 from .deals import deal_award, deal_fail
@@ -244,7 +244,7 @@ def use_bid_function() -> bool:
 
 
 def _bid_write_function(auction, registration, amount_fen, key, placed_by) -> Bid:
-    """One statement locks, re-checks and writes (migration 0004); see docs/bidding.md.
+    """One statement locks, re-checks and writes (migrations 0004, 0005); see docs/bidding.md.
 
     In autocommit (the API) the statement is the transaction: the auction row's lock is held
     for the statement and its commit, without a round trip to this process. Inside a caller's
@@ -307,6 +307,8 @@ def _refuse(auction, registration, amount_fen, code, price):
         raise AuctionNotOpen()
     if code == "already_leading":
         raise _with_next_min(AlreadyLeading(), auction)
+    if code == "not_qualified":
+        raise NotQualified()
     check_grid(auction, amount_fen)  # "grid": raises the refusal with its message
     raise RuntimeError(f"contracts_bid_place refused with an unknown reason {code!r}")
 
@@ -314,6 +316,15 @@ def _refuse(auction, registration, amount_fen, code, price):
 def _bid_write_python(auction_pk, registration, amount_fen, key, placed_by) -> Bid:
     with transaction.atomic():
         auction = Auction.objects.select_for_update().get(pk=auction_pk)
+        # R-BID-1 under the lock, as the function does: this auction's deal's registration,
+        # qualified, with its deposit held (a deposit refunded meanwhile stops the bidder).
+        if not Registration.objects.filter(
+            pk=registration.pk,
+            deal_id=auction.deal_id,
+            state=Registration.State.QUALIFIED,
+            deposit__state=Deposit.State.HELD,
+        ).exists():
+            raise NotQualified()
         now = timezone.now()  # after the lock: the server clock orders the bids (R-BID-3)
         if auction.state == Auction.State.CLOSED or now >= auction.close_at:
             raise AuctionClosed()

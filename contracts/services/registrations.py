@@ -322,3 +322,26 @@ def registrations_disqualify_unfinished(deal, *, at):
             reason=_("Not qualified when the announcement period ended (R-REG-2)."),
         )
         _deposit_release(registration, at=at, reason="R-REG-2 not qualified by the deadline")
+
+
+def deposit_refund_refusal(payable) -> str | None:
+    """Payments' refund guard: a held deposit's payable is not refunded from the books.
+
+    A manual refund would leave the deposit "held" and the registration qualified, so the bidder
+    would bid with nothing at stake (issue 14). A held deposit leaves only through the deal's
+    deposit flow: released to a losing or unqualified bidder (R-DEAL-4), applied to the winner's
+    fee and price, or forfeited (R-DEAL-5). Runs under the payable's lock in `refund_create`.
+    """
+    deposit = (
+        Deposit.objects.filter(payable_id=payable.pk, state=Deposit.State.HELD)
+        .select_related("registration__deal")
+        .first()
+    )
+    if deposit is None:
+        return None
+    registration = deposit.registration
+    return _(
+        "This payment is the held deposit of bidder %(bidder)s in deal %(deal)s. A held deposit "
+        "is not refunded from the books: the deal's deposit flow releases it when the bidder "
+        "does not win (R-DEAL-4), or applies or forfeits it (R-DEAL-5)."
+    ) % {"bidder": registration.bidder_number or "—", "deal": registration.deal.number}

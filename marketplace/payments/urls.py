@@ -8,6 +8,7 @@ urlpatterns = [
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path("checkout/<int:pk>/", views.checkout, name="checkout"),
     path("checkout/<int:pk>/pay/", views.checkout_pay, name="checkout_pay"),
+    path("checkout/<int:pk>/start/", views.checkout_start, name="checkout_start"),
     path("mine/", views.my_payments, name="my_payments"),
     path("payables/", views.payable_list, name="payable_list"),
     path("payables/<int:pk>/", views.payable_detail, name="payable_detail"),

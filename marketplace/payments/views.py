@@ -18,6 +18,7 @@ from marketplace.errors import DomainError
 from marketplace.metrics import WEBHOOKS
 
 from . import ledger, selectors, services, webhooks
+from .checks import offline_allowed
 from .forms import ConfirmBatchForm, RefundForm, SubjectForm
 from .gateway import get_gateway
 from .labels import account_label
@@ -51,19 +52,24 @@ def books_writer(view):
 # ---------------------------------------------------------------- payer
 @login_required
 def checkout(request, pk):
+    """The payment page. A GET writes nothing: the intent is created by `checkout_start` (POST)."""
     payable = selectors.payable_get_for_user(pk=pk, user=request.user)
     intent = None
-    if payable.state in (Payable.State.PENDING, Payable.State.FAILED):
-        payable = services.payable_ensure_intent(payable=payable)
-        if payable.payment_intent_id and not settings.PAYMENTS_OFFLINE:
-            intent = get_gateway().retrieve_intent(payable.payment_intent_id)
+    is_payer = payable.payer_id == request.user.pk
+    if (
+        is_payer
+        and payable.state in (Payable.State.PENDING, Payable.State.FAILED)
+        and payable.payment_intent_id
+        and not settings.PAYMENTS_OFFLINE
+    ):
+        intent = get_gateway().retrieve_intent(payable.payment_intent_id)
     return render(
         request,
         "payments/checkout.html",
         {
             "payable": payable,
             "offline": settings.PAYMENTS_OFFLINE,
-            "is_payer": payable.payer_id == request.user.pk,
+            "is_payer": is_payer,
             "client_secret": intent.client_secret if intent else "",
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "return_url": request.build_absolute_uri(payable.checkout_url),
@@ -74,8 +80,25 @@ def checkout(request, pk):
 
 @login_required
 @require_POST
+def checkout_start(request, pk):
+    """The payer starts paying: the gateway's PaymentIntent is created here, never on a GET."""
+    payable = selectors.payable_get_for_user(pk=pk, user=request.user)
+    if payable.payer_id != request.user.pk:
+        raise PermissionDenied
+    services.payable_ensure_intent(payable=payable)
+    return redirect(payable.checkout_url)
+
+
+@login_required
+@require_POST
 def checkout_pay(request, pk):
-    """Demo mode's "pay now": the offline gateway completes the intent and signs the webhook."""
+    """Demo mode's "pay now": the offline gateway completes the intent and signs the webhook.
+
+    Answers 404 unless the offline gateway is in use and allowed (DEBUG, tests, or
+    `PAYMENTS_OFFLINE_ALLOWED=1`): production never has a button that pays without money.
+    """
+    if not settings.PAYMENTS_OFFLINE or not offline_allowed():
+        raise Http404
     payable = selectors.payable_get_for_user(pk=pk, user=request.user)
     if payable.payer_id != request.user.pk:
         raise PermissionDenied

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from . import services
+from .checks import key_is_live
 from .gateway.stripe_gateway import intent_from_json, refund_from_json
 from .models import WebhookEvent
 
@@ -60,6 +61,9 @@ def handle_payload(payload: bytes, sig_header: str | None) -> tuple[int, str]:
     obj = (data.get("data") or {}).get("object")
     if not data.get("id") or not data.get("type") or not isinstance(obj, dict):
         return 400, "not an event"
+    if bool(data.get("livemode")) != key_is_live():
+        # A test-mode event never moves a live installation's money, nor the reverse.
+        return 400, "livemode does not match the key's mode"
     return 200, process_event(data)
 
 

@@ -118,16 +118,19 @@ def live_auction(
     registrations = []
     for i in range(bidders):
         user = bidder(collective_village=listing.village if i < members else None)
-        registrations.append(
-            Registration.objects.create(
-                deal=deal,
-                enterprise=user.enterprise,
-                user=user,
-                state=Registration.State.QUALIFIED,
-                bidder_number=f"{1000 + 7 * i + 3}",
-                is_collective_member=i < members,
-            )
+        registration = Registration.objects.create(
+            deal=deal,
+            enterprise=user.enterprise,
+            user=user,
+            state=Registration.State.QUALIFIED,
+            bidder_number=f"{1000 + 7 * i + 3}",
+            is_collective_member=i < members,
         )
+        # As registration_create leaves a listing without a deposit: held at once (R-BID-1).
+        Deposit.objects.create(
+            registration=registration, amount_fen=0, state=Deposit.State.HELD, received_at=now
+        )
+        registrations.append(registration)
     start_at = start_at or now - dt.timedelta(minutes=1)
     auction = Auction.objects.create(
         deal=deal,

@@ -10,9 +10,15 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from contracts import services
-from contracts.errors import AlreadyLeading, AuctionClosed, BidTooLow, NotOnIncrement
+from contracts.errors import (
+    AlreadyLeading,
+    AuctionClosed,
+    BidTooLow,
+    NotOnIncrement,
+    NotQualified,
+)
 from contracts.invariants import auction_invariant_violations
-from contracts.models import Auction, Bid, Registration
+from contracts.models import Auction, Bid, Deposit, Registration
 from contracts.services import bidding
 from marketplace.errors import DomainError
 from tests.contracts.factories import live_auction
@@ -183,3 +189,49 @@ def test_an_accepted_api_bid_is_one_read_and_one_statement_on_postgresql(postgre
     assert created and bid.sequence == 1
     assert len(queries) == 2, [q["sql"] for q in queries]
     assert "contracts_bid_place" in queries[1]["sql"]
+
+
+@pytest.mark.django_db
+def test_a_registration_of_another_deal_is_refused_under_the_lock_r_bid_1(bid_engine):
+    # given two running auctions, and a qualified bidder of the second one
+    auction, (a, b) = live_auction()
+    other_auction, (stranger, _) = live_auction()
+    stranger = Registration.objects.get(pk=stranger.pk)
+    # when that registration is used for a bid on the first auction
+    with pytest.raises(NotQualified):
+        bidding._bid_attempt(Auction.objects.get(pk=auction.pk), stranger, 50_000, "s", None)
+    # then nothing is written on either auction
+    auction.refresh_from_db()
+    assert not Bid.objects.exists() and auction.bid_count == 0
+    assert auction.leading_registration_id is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"deposit": Deposit.State.REFUNDED},
+        {"deposit": Deposit.State.FORFEITED},
+        {"registration": Registration.State.NOT_QUALIFIED},
+    ],
+    ids=["deposit-refunded", "deposit-forfeited", "disqualified"],
+)
+def test_a_bidder_whose_deposit_is_no_longer_held_cannot_bid_r_bid_1(bid_engine, change):
+    # given a running auction where bidder a already bid 500 yuan
+    auction, (a, b, c) = live_auction(bidders=3)
+    place(a, "500", "first")
+    # when b's deposit leaves "held" (or b is disqualified) after b's registration was read
+    registration = Registration.objects.select_related("deal__auction").get(pk=b.pk)
+    if "deposit" in change:
+        Deposit.objects.filter(registration=b).update(state=change["deposit"])
+    else:
+        Registration.objects.filter(pk=b.pk).update(state=change["registration"])
+    # then b's next bid is refused under the lock and the auction is unchanged
+    with pytest.raises(NotQualified):
+        services.bid_place(registration=registration, amount="510", idempotency_key="late")
+    auction.refresh_from_db()
+    assert auction.bid_count == 1 and auction.current_price_fen == 50_000
+    assert auction.leading_registration_id == a.pk
+    assert Bid.objects.filter(registration=b).count() == 0
+    # and a bidder still qualified bids on
+    assert place(c, "510", "third")[0].sequence == 2

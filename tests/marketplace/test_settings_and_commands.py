@@ -42,6 +42,8 @@ def test_check_deploy_with_production_settings_prints_no_warning():
         DEBUG="0",
         SECRET_KEY="x" * 20 + "-a-long-and-random-production-secret-key-for-the-check",
         ALLOWED_HOSTS="exchange.example.cn",
+        STRIPE_SECRET_KEY="sk_live_" + "a" * 24,
+        STRIPE_WEBHOOK_SECRET="whsec_" + "b" * 32,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stdout + result.stderr

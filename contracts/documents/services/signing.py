@@ -19,6 +19,7 @@ from marketplace import audit
 from marketplace.io_guard import refuse_in_transaction
 from marketplace.models import User
 from marketplace.notifications import notification_send, notify_users
+from marketplace.security import password_recheck
 
 from .. import conf, recipients
 from ..errors import (
@@ -27,6 +28,7 @@ from ..errors import (
     DeadlinePassed,
     NotAParty,
     NotConfirmed,
+    PasswordLocked,
     WrongCode,
     WrongPassword,
     WrongState,
@@ -136,12 +138,21 @@ def _check_code(contract, user, code, now):
         return row
 
 
-def contract_sign_online(*, contract, user, password, code, pdf_sha256, ip=None) -> Signature:
-    """The transferee signs the current version online: password again + one-time code."""
+def contract_sign_online(
+    *, contract, user, password, code, pdf_sha256, ip=None, request=None
+) -> Signature:
+    """The transferee signs the current version online: password again + one-time code.
+
+    With the request, the password check is the login's: a wrong one counts toward the lockout
+    of the username from that address, and a locked-out user or address is refused (issue 14).
+    """
     now = timezone.now()
     if not can_sign_online(contract, user):
         raise NotAParty()
-    if not user.check_password(password or ""):
+    checked = password_recheck(user, password, request)
+    if checked is None:
+        raise PasswordLocked()
+    if not checked:
         raise WrongPassword()
     code_row = _check_code(contract, user, code, now)
     if code_row is None:

@@ -14,6 +14,7 @@ from marketplace.io_guard import in_transaction
 from .. import gateway as gateways
 from .. import ledger
 from ..errors import NotRefundable, RefundTooLarge
+from ..guards import refund_refusal
 from ..models import Payable, Refund, WebhookEvent
 from ..signals import payable_refunded
 from ..tasks import settle_refunds_task, submit_refund_task
@@ -51,6 +52,9 @@ def refund_create(*, payable, amount_fen=None, reason, actor=None) -> Refund:
                 return existing
         if payable.state not in (Payable.State.PAID, Payable.State.PARTIALLY_REFUNDED):
             raise NotRefundable()
+        refusal = refund_refusal(payable)  # e.g. a held deposit: only its own flow releases it
+        if refusal:
+            raise NotRefundable(refusal)
         if available <= 0:
             raise NotRefundable()
         if amount_fen > available:
