@@ -7,6 +7,7 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("Exchange")
 
     def ready(self):
+        from . import permissions  # noqa: F401 (registers the kernel's permissions)
         from .models import User
         from .navigation import register, register_panel
         from .views import notifications_panel
