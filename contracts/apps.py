@@ -11,7 +11,7 @@ class ContractsConfig(AppConfig):
         from marketplace.models import User
         from marketplace.navigation import register
 
-        from . import conf, receivers  # noqa: F401  (receivers connects the signal receivers)
+        from . import conf, permissions, receivers  # noqa: F401  (receivers connects the signal receivers)
 
         conf.define()
 
