@@ -10,6 +10,7 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         from marketplace.navigation import register, register_panel
 
+        from . import permissions  # noqa: F401 (registers the app's permissions)
         from .panels import payments_due_panel
 
         register(_("My payments"), "payments:my_payments", {"agribusiness"})
