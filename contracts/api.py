@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from listings.models import Listing
+from marketplace import permissions as policy
 from marketplace.errors import Invalid
 from marketplace.security import ExpiringTokenAuthentication, token_expired
 
@@ -157,9 +158,14 @@ class ListingRegistrationsView(APIView):
         responses={201: REGISTRATION, 403: ERROR, 409: ERROR},
     )
     def post(self, request, listing_id):
-        listing = _listing(listing_id)
-        listing = Listing.objects.select_related("county", "transferor_household").get(
-            pk=listing.pk
+        # Only an announced listing is open to registration: any other id (draft, approved,
+        # withdrawn, closed) is the same 404 as an unknown one, and nothing is created.
+        if listing_id > MAX_ID:
+            _listing(listing_id)
+        listing = get_object_or_404(
+            Listing.objects.select_related("county", "transferor_household"),
+            pk=listing_id,
+            state=Listing.State.ANNOUNCED,
         )
         plan = _body(request).get("business_plan", "") if request.data else ""
         registration = services.registration_create(
@@ -242,6 +248,9 @@ class AuctionView(APIView):
             return Response(
                 {"code": "not_found", "detail": "This listing has no auction."}, status=404
             )
+        if mine is None or mine.bidder_number is None:
+            # Not a registered bidder of this deal: staff and auditors in scope only.
+            policy.require(request.user, "contracts.watch_auction", auction)
         auction = close_if_due(auction, now)
         etag = selectors.auction_etag(auction, viewer=request.user, now=now)
         if request.headers.get("If-None-Match") == etag:

@@ -11,7 +11,7 @@ class ContractsConfig(AppConfig):
         from marketplace.models import User
         from marketplace.navigation import register
 
-        from . import conf, metrics_hooks, receivers  # noqa: F401  (they connect receivers)
+        from . import conf, metrics_hooks, permissions, receivers  # noqa: F401  (they register)
 
         conf.define()
 

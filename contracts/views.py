@@ -1,8 +1,6 @@
 """Web pages of deals: registration, my registrations and auctions, the live auction room,
 negotiated confirmation, objections, and the staff consoles (deals, mode selection, reviews)."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from listings.models import Listing
+from marketplace import permissions as policy
 from marketplace.errors import DomainError
 
 from . import selectors, services
@@ -21,20 +20,15 @@ from .models import Auction, Deal, Deposit, NegotiatedOffer, Objection, Qualific
 from .timeline import timeline_for
 
 
-def staff_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_exchange_staff and request.user.role != "auditor":
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+def _deal(request, pk, **kwargs):
+    return get_object_or_404(Deal.objects.select_related("listing"), pk=pk)
 
-    return wrapped
+
+staff_required = policy.permission_required("marketplace.read_staff_pages")
 
 
 def _staff_writer(request):
-    if not request.user.is_exchange_staff:
-        raise PermissionDenied
+    policy.require(request.user, "marketplace.write_staff_pages")
 
 
 # ---------------------------------------------------------------- bidders
@@ -130,9 +124,9 @@ def auction_room(request, listing_id):
     if auction is None:
         raise Http404
     mine = selectors.my_registration(auction.deal_id, request.user)
-    staff = request.user.is_exchange_staff
-    if not staff and (mine is None or mine.bidder_number is None):
-        raise PermissionDenied
+    if mine is None or mine.bidder_number is None:
+        policy.require(request.user, "contracts.watch_auction", auction.deal)
+    staff = request.user.has_perm("contracts.read_deal", auction.deal)
     return render(
         request,
         "contracts/auction_room.html",
@@ -224,7 +218,7 @@ def deal_list(request):
     )
 
 
-@staff_required
+@policy.permission_required("contracts.read_deal", _deal)
 def deal_detail(request, pk):
     deal = get_object_or_404(
         Deal.objects.select_related("listing", "listing__county", "transferee", "winner"), pk=pk
@@ -249,11 +243,10 @@ def deal_detail(request, pk):
     )
 
 
-@staff_required
 @require_POST
+@policy.permission_required("contracts.manage_deal", _deal)
 def deal_action(request, pk, action):
     """Staff buttons on the deal page: select the mode, relist, resolve an objection."""
-    _staff_writer(request)
     deal = get_object_or_404(Deal, pk=pk)
     try:
         if action == "select-mode":
@@ -290,15 +283,22 @@ def mode_selection(request):
     """R-MODE-1: deals whose announcement period has ended, and the button that decides them."""
     if request.method == "POST":
         _staff_writer(request)
-        count = services.deals_select_mode_due(actor=request.user)
+        county_id = None if policy.has_whole_prefecture(request.user) else request.user.county_id
+        count = services.deals_select_mode_due(actor=request.user, county_id=county_id)
         messages.success(request, _("Trading mode chosen for %(n)s deals.") % {"n": count})
         return redirect("contracts:mode_selection")
-    due = services.deals_due_for_mode_selection().select_related("listing")
+    due = policy.scope_queryset(
+        services.deals_due_for_mode_selection(), request.user, county_path="listing__county"
+    ).select_related("listing")
     rows = [
         {"deal": d, "qualified": d.registrations.filter(state="qualified").count()} for d in due
     ]
-    upcoming = Deal.objects.filter(
-        state=Deal.State.REGISTRATION, listing__announcement_ends_at__gt=timezone.now()
+    upcoming = policy.scope_queryset(
+        Deal.objects.filter(
+            state=Deal.State.REGISTRATION, listing__announcement_ends_at__gt=timezone.now()
+        ),
+        request.user,
+        county_path="listing__county",
     ).select_related("listing")[:100]
     return render(request, "contracts/mode_selection.html", {"rows": rows, "upcoming": upcoming})
 
@@ -307,7 +307,11 @@ def mode_selection(request):
 def review_queue(request):
     if request.method == "POST":
         _staff_writer(request)
-        review = get_object_or_404(QualificationReview, pk=request.POST.get("review"))
+        review = get_object_or_404(
+            QualificationReview.objects.select_related("registration__deal__listing"),
+            pk=request.POST.get("review"),
+        )
+        policy.require(request.user, "contracts.decide_review", review)
         try:
             services.review_decide(
                 review=review,

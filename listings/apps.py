@@ -10,7 +10,7 @@ class ListingsConfig(AppConfig):
         from marketplace.models import User
         from marketplace.navigation import register
 
-        from . import conf
+        from . import conf, permissions  # noqa: F401 (registers the app's permissions)
 
         conf.define()
 

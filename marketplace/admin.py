@@ -59,18 +59,22 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 class ExchangeStaffAdmin(admin.ModelAdmin):
-    """Exchange staff maintain the holiday table (R-TIME-3) without per-model grants."""
+    """Prefecture-wide tables (R-TIME-3 holidays, working-day overrides): every exchange staff
+    member sees them; only prefecture staff change them (`marketplace.manage_prefecture`)."""
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_exchange_staff
-
-    def has_add_permission(self, request):
-        return self.has_module_permission(request)
+        return request.user.has_perm("marketplace.write_staff_pages")
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
 
-    has_change_permission = has_delete_permission = has_view_permission
+    def has_add_permission(self, request):
+        return request.user.has_perm("marketplace.manage_prefecture")
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request)
+
+    has_delete_permission = has_change_permission
 
 
 @admin.register(WorkdayOverride)

@@ -9,6 +9,7 @@ class MarketplaceConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
+        from . import permissions  # noqa: F401 (registers the kernel's permissions)
         from .models import User
         from .navigation import register, register_panel
         from .security import revoke_tokens_on_password_change

@@ -34,14 +34,27 @@ STORAGE_OPERATOR = "storage_operator"
 INSURER = "insurer"
 FORESTRY_INSPECTOR = "forestry_inspector"
 
-_PARENTS = ("listing", "deal", "contract", "block", "policy", "claim", "auction")
+_PARENTS = (
+    "listing",
+    "deal",
+    "contract",
+    "block",
+    "policy",
+    "claim",
+    "auction",
+    "registration",
+)
 
 
 # ---------------------------------------------------------------- where an object belongs
 
 
 def county_id_of(obj):
-    """The county an object belongs to (its scope); ImproperlyConfigured if it has none."""
+    """The county an object belongs to (its scope); ImproperlyConfigured if it has none.
+    A County is its own scope."""
+    meta = getattr(obj, "_meta", None)
+    if meta is not None and meta.label_lower == "marketplace.county":
+        return obj.pk
     for attr in ("policy_county_id", "county_id"):
         if hasattr(obj, attr):
             return getattr(obj, attr)
@@ -127,6 +140,21 @@ staff_in_scope = is_exchange_staff & in_users_county
 reader_in_scope = is_staff_reader & in_users_county
 
 
+@rules.predicate
+def in_users_county_or_prefecture_table(user, county):
+    """`county` None is a prefecture-wide row (rulebook default, holiday): prefecture staff only;
+    a county (or an object with one): that county's staff, or the prefecture's."""
+    if county is None:
+        return has_whole_prefecture(user)
+    return in_users_county(user, county)
+
+
+@rules.predicate
+def is_read_only(user):
+    """Auditors read and never write (nor do anonymous users)."""
+    return not is_active(user) or getattr(user, "role", "") == AUDITOR
+
+
 # ---------------------------------------------------------------- the kernel's permissions
 
 rules.add_perm("marketplace.read_staff_pages", is_staff_reader)
@@ -136,6 +164,8 @@ rules.add_perm("marketplace.manage_county", staff_in_scope)
 # Prefecture-wide tables: holidays, working-day overrides, rulebook defaults; prefecture-tier reviews.
 rules.add_perm("marketplace.manage_prefecture", is_prefecture_staff)
 rules.add_perm("marketplace.read_audit", is_staff_reader)
+# Rulebook numbers: object = the county (or None for the prefecture-wide default).
+rules.add_perm("marketplace.set_rule", is_exchange_staff & in_users_county_or_prefecture_table)
 
 
 # ---------------------------------------------------------------- asking the policy

@@ -288,12 +288,16 @@ class SettingInvalid(Invalid):
 
 
 def can_change(user, county=None) -> bool:
-    """Exchange staff change their own county's numbers; prefecture staff (no county) any."""
-    if user is None or not user.is_authenticated or not user.is_exchange_staff:
+    """Exchange staff change their own county's numbers; prefecture staff (no county) any, and
+    the prefecture-wide defaults. The policy's `marketplace.set_rule` decides."""
+    from types import SimpleNamespace
+
+    if user is None or not user.is_authenticated:
         return False
-    if user.is_superuser or user.county_id is None:
-        return True
-    return county is not None and _county_id(county) == user.county_id
+    county_id = _county_id(county)
+    return user.has_perm(
+        "marketplace.set_rule", None if county_id is None else SimpleNamespace(county_id=county_id)
+    )
 
 
 def setting_change(*, key, county=None, right_type="", value_text, reason, actor):

@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy
 from . import rulebook
 from .choices import RightType
 from .errors import DomainError
-from .models import County, RuleSetting, User
+from .models import County, RuleSetting
 
 LISTED_RIGHT_TYPES = (RightType.LAND_MANAGEMENT, RightType.FOREST, RightType.STORED_LAND)
 
 
 def _may_read(user):
-    return user.is_exchange_staff or user.role == User.Role.AUDITOR
+    return user.has_perm("marketplace.read_staff_pages")
 
 
 class RuleSettingForm(forms.Form):
@@ -111,7 +111,7 @@ def rulebook_edit(request, key):
     number = rulebook.REGISTRY.get(key)
     if number is None:
         raise Http404
-    if not request.user.is_exchange_staff:
+    if not request.user.has_perm("marketplace.write_staff_pages"):
         raise PermissionDenied
     form = RuleSettingForm(request.POST or None, number=number, user=request.user)
     if request.method == "POST" and form.is_valid():

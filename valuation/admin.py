@@ -2,6 +2,9 @@
 
 from django.contrib import admin
 
+from marketplace import permissions as policy
+from marketplace.models import County
+
 from .models import (
     BenchmarkRent,
     CapitalisationRate,
@@ -40,7 +43,14 @@ class BenchmarkAdmin(StaffViewMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return _is_exchange_staff(request) or super().has_add_permission(request)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """County staff add rows for their own county only (valuation.manage_county_tables)."""
+        if db_field.name == "county" and not policy.has_whole_prefecture(request.user):
+            kwargs["queryset"] = County.objects.filter(pk=request.user.county_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
+        policy.require(request.user, "valuation.manage_county_tables", obj)
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)

@@ -110,10 +110,7 @@ class IsStaffOrAgribusiness(permissions.BasePermission):
     message = _("Only exchange staff and agribusiness users may ask for quotes.")
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(
-            user and user.is_authenticated and (user.is_exchange_staff or user.is_agribusiness)
-        )
+        return request.user.has_perm("valuation.ask_quote")
 
 
 class QuoteView(APIView):

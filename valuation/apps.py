@@ -10,7 +10,7 @@ class ValuationConfig(AppConfig):
         from marketplace import navigation
         from marketplace.models import User
 
-        from . import conf
+        from . import conf, permissions  # noqa: F401 (registers the app's permissions)
 
         conf.define()
 

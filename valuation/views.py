@@ -1,16 +1,14 @@
 """Staff valuation pages (benchmarks, price index, reports) and the public price statistics."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace import permissions as policy
 from marketplace.choices import LandClass
 from marketplace.models import County, Township
 from marketplace.money import fen_to_yuan
@@ -22,16 +20,11 @@ from .models import BenchmarkRent, FloorPrice, ValuationReport
 from .pdf import input_rows
 from .selectors import forest_species
 
+staff_required = policy.permission_required("valuation.use_console")
 
-def staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_exchange_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
 
-    return wrapper
+def _report(request, pk, **kwargs):
+    return get_object_or_404(selectors.valuation_report_list(), pk=pk)
 
 
 def _county_from(request):
@@ -107,6 +100,7 @@ def benchmark_add(request):
     form = BenchmarkAddForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
+        policy.require(request.user, "valuation.manage_county_tables", data["county"])
         model, field = (
             (BenchmarkRent, "rent_per_mu_year_fen")
             if data["kind"] == BenchmarkAddForm.KIND_RENT
@@ -179,6 +173,7 @@ def report_new(request):
         prefill=suggestion["inputs"],
     )
     if request.method == "POST" and form.is_valid():
+        policy.require(request.user, "valuation.manage_county_tables", subject["county"])
         try:
             report = services.valuation_report_create(
                 valuer=request.user,
@@ -226,6 +221,7 @@ def report_new(request):
 
 
 @staff_required
+@policy.permission_required("valuation.read_report", _report)
 def report_detail(request, pk):
     report = get_object_or_404(selectors.valuation_report_list(), pk=pk)
     replaced_by = ValuationReport.objects.filter(supersedes=report).first()
@@ -237,6 +233,7 @@ def report_detail(request, pk):
 
 
 @staff_required
+@policy.permission_required("valuation.read_report", _report)
 def report_pdf(request, pk):
     report = get_object_or_404(selectors.valuation_report_list(), pk=pk)
     if not report.pdf_sha256:

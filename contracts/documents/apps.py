@@ -18,7 +18,7 @@ class ContractDocumentsConfig(AppConfig):
         from marketplace.models import User
         from marketplace.navigation import register
 
-        from . import conf, receivers  # noqa: F401  (receivers connects its signals)
+        from . import conf, permissions, receivers  # noqa: F401  (receivers connects its signals)
 
         conf.define()
 

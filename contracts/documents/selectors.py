@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from contracts.models import Deal
+from marketplace import permissions as policy
 from marketplace.models import User
 
 from .models import (
@@ -14,7 +15,6 @@ from .models import (
     Settlement,
     Signature,
 )
-from .services.signing import can_witness
 
 STAFF_STATES = [
     Deal.State.AWARDED,
@@ -27,11 +27,12 @@ STAFF_STATES = [
 
 
 def is_staff_reader(user) -> bool:
-    return user.is_authenticated and (user.is_exchange_staff or user.role == User.Role.AUDITOR)
+    """Staff and auditors (the policy's `marketplace.read_staff_pages`)."""
+    return bool(policy.is_staff_reader(user))
 
 
 def _in_scope(user, deal) -> bool:
-    return not user.county_id or user.county_id == deal.listing.county_id
+    return bool(policy.in_users_county(user, deal))
 
 
 def contract_get(*, number) -> Contract:
@@ -54,15 +55,13 @@ def contract_get(*, number) -> Contract:
 
 def contract_get_for_transferee(*, number, user) -> Contract:
     contract = contract_get(number=number)
-    if user.enterprise_id != contract.transferee_id and not is_staff_reader(user):
-        raise PermissionDenied
+    policy.require(user, "contract_documents.read_contract", contract)
     return contract
 
 
 def contract_get_for_station(*, number, user) -> Contract:
     contract = contract_get(number=number)
-    if not can_witness(contract, user) and not is_staff_reader(user):
-        raise PermissionDenied
+    policy.require(user, "contract_documents.read_station_contract", contract)
     return contract
 
 
@@ -115,8 +114,7 @@ def deal_for_payer(*, number, user) -> tuple[Deal, Settlement | None]:
     deal = Deal.objects.select_related("listing", "transferee").filter(number=number).first()
     if deal is None:
         raise Http404
-    if deal.transferee_id != user.enterprise_id and not is_staff_reader(user):
-        raise PermissionDenied
+    policy.require(user, "contract_documents.read_payment", deal)
     settlement = (
         Settlement.objects.filter(deal=deal, contract__transferee_id=deal.transferee_id)
         .select_related("payable", "payout", "contract")
@@ -128,21 +126,9 @@ def deal_for_payer(*, number, user) -> tuple[Deal, Settlement | None]:
 
 def deal_readable_by(user, deal) -> bool:
     """Staff and auditors (in their county), the transferee of any of the deal's contracts,
-    the witnessing station's operators and the transferor household read a deal's documents."""
-    if not user.is_authenticated:
-        return False
-    if is_staff_reader(user) and _in_scope(user, deal):
-        return True
-    contracts = Contract.objects.filter(deal=deal)
-    if (
-        user.role == User.Role.AGRIBUSINESS
-        and contracts.filter(transferee_id=user.enterprise_id).exists()
-    ):
-        return True
-    if any(can_witness(c, user) for c in contracts):
-        return True
-    household = deal.listing.transferor_household
-    return household is not None and getattr(user, "household_id", None) == household.pk
+    the witnessing station's operators and the transferor household read a deal's documents
+    (the policy's `contract_documents.read_deal_documents`)."""
+    return user.is_authenticated and user.has_perm("contract_documents.read_deal_documents", deal)
 
 
 def _as_transferee_only(user, deal) -> bool:

@@ -2,8 +2,6 @@
 station's household-signing page, the staff deal documents console and the public
 verification page. Views validate, call one service or selector, and render."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contracts.models import Deal
+from marketplace import permissions as policy
 from marketplace import security
 from marketplace.errors import DomainError
 from marketplace.models import User, mask_name
@@ -29,27 +28,12 @@ def client_ip(request):
     return security.client_ip(request)
 
 
-def staff_reader(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not selectors.is_staff_reader(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+staff_reader = policy.permission_required("marketplace.read_staff_pages")
 
 
 def staff_writer(view):
-    @wraps(view)
-    @login_required
-    @require_POST
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_exchange_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+    """Staff actions (POST); the deal's county is checked on the deal (deal_get_for_staff)."""
+    return require_POST(policy.permission_required("marketplace.write_staff_pages")(view))
 
 
 def selectors_signed(contract):
@@ -342,9 +326,15 @@ def staff_relist(request, number):
 @staff_writer
 def staff_batch(request):
     try:
-        batch = services.certificate_batch_start(
-            deal_ids=request.POST.getlist("deals"), actor=request.user
-        )
+        deal_ids = [int(pk) for pk in request.POST.getlist("deals")]
+        if not policy.has_whole_prefecture(request.user):
+            # County staff issue their county's certificates only.
+            deal_ids = list(
+                Deal.objects.filter(
+                    pk__in=deal_ids, listing__county_id=request.user.county_id
+                ).values_list("pk", flat=True)
+            )
+        batch = services.certificate_batch_start(deal_ids=deal_ids, actor=request.user)
     except (DomainError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", _("Select at least one deal.")))
         return redirect("contract_documents:staff_documents")

@@ -153,10 +153,14 @@ def deals_due_for_mode_selection(now=None):
     )
 
 
-def deals_select_mode_due(*, now=None, actor=None) -> int:
-    """The beat job (and the staff button): select the mode of every deal whose period ended."""
+def deals_select_mode_due(*, now=None, actor=None, county_id=None) -> int:
+    """The beat job (and the staff button): select the mode of every deal whose period ended
+    (the button of county staff: only their county's, `county_id`)."""
     count = 0
-    for deal in deals_due_for_mode_selection(now):
+    due = deals_due_for_mode_selection(now)
+    if county_id is not None:
+        due = due.filter(listing__county_id=county_id)
+    for deal in due:
         deal_select_mode(deal=deal, actor=actor, now=now)
         count += 1
     return count

@@ -183,8 +183,10 @@ def _review_create(registration, *, tier, business_plan, now):
 
 
 def review_decide(*, review, actor, approve: bool, reasons="") -> QualificationReview:
-    """Staff approve or refuse a qualification review (R-REG-3); refusal needs reasons."""
-    if not actor.is_exchange_staff:
+    """Staff approve or refuse a qualification review (R-REG-3); refusal needs reasons.
+    County staff decide their county's county-tier reviews, prefecture staff any (the policy's
+    `contracts.decide_review`)."""
+    if not actor.has_perm("contracts.decide_review", review):
         raise RegistrationRefused(_("Only exchange staff decide qualification reviews."))
     reasons = (reasons or "").strip()
     if not approve and not reasons:

@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 
-from marketplace.models import User
+from marketplace import permissions as policy
 
 from ..selectors import listing_get_for_user
 
 
 def role_required(*roles):
-    """Only users whose role is in `roles` (superusers always) may open the view."""
+    """Only users whose role is in `roles` (superusers always) may open the view. Kept for
+    callers outside this app; the listings views ask the policy (listings/permissions.py)."""
 
     def decorator(view):
         @login_required
@@ -28,8 +29,8 @@ def role_required(*roles):
     return decorator
 
 
-operator_required = role_required(User.Role.STATION_OPERATOR)
-staff_required = role_required(User.Role.EXCHANGE_STAFF)
+operator_required = policy.permission_required("listings.use_station_console")
+staff_required = policy.permission_required("listings.use_review_console")
 
 
 def scoped_listing(request, pk):

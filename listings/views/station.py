@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace import permissions as policy
 from marketplace.errors import DomainError
 from marketplace.models import Household
 from marketplace.selectors import household_get_for_user, household_search
@@ -24,7 +25,7 @@ from ..forms import EntrustmentForm, HouseholdSearchForm, PickForm, TermsForm, t
 from ..models import Listing, Parcel, Right
 from ..pdf import render_listing_summary_pdf
 from ..selectors import listing_list_for_user, rights_for_household
-from .common import apply_domain_error, operator_required, role_required, scoped_listing
+from .common import apply_domain_error, operator_required, scoped_listing
 
 WIZARD = "listing_wizard"
 FIELD_MAP = {
@@ -290,7 +291,7 @@ def station_listing_edit(request, pk):
     )
 
 
-@role_required("station_operator", "exchange_staff", "household", "auditor")
+@policy.permission_required("listings.read_summary")
 def listing_summary_pdf(request, pk):
     """The one-page summary handed to the household (WeasyPrint, A4, Chinese)."""
     listing = scoped_listing(request, pk)
@@ -299,7 +300,7 @@ def listing_summary_pdf(request, pk):
     return response
 
 
-@role_required("household")
+@policy.permission_required("listings.read_own_listings")
 def my_listings(request):
     """A household with a login sees its own listings and where they stand."""
     listings = listing_list_for_user(request.user)

@@ -10,7 +10,7 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         from marketplace.navigation import register, register_panel
 
-        from . import checks  # noqa: F401  (registers the production payment settings check)
+        from . import checks, permissions  # noqa: F401  (production payment check; permissions)
         from .panels import payments_due_panel
 
         register(_("My payments"), "payments:my_payments", {"agribusiness"})

@@ -99,6 +99,22 @@ class Payable(models.Model):
         return f"{self.get_kind_display()} #{self.pk} {self.description}"
 
     @property
+    def policy_county_id(self):
+        """The county of what the payable is for (a deposit's deal, a settlement's contract):
+        the access policy's scope (docs/security.md). None (prefecture staff only) without one."""
+        from django.core.exceptions import ImproperlyConfigured
+
+        from marketplace.permissions import county_id_of
+
+        subject = self.subject if self.content_type_id else None
+        if subject is None:
+            return None
+        try:
+            return county_id_of(subject)
+        except ImproperlyConfigured:
+            return None
+
+    @property
     def amount_yuan(self):
         return fen_to_yuan(self.amount_fen)
 

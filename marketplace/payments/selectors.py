@@ -15,15 +15,15 @@ from .models import (
     WebhookEvent,
 )
 
-STAFF_READ_ROLES = {"exchange_staff", "auditor"}
-
 
 def can_read_books(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in STAFF_READ_ROLES)
+    """Staff and auditors read the books pages (the policy's `payments.read_books`)."""
+    return user.has_perm("payments.read_books")
 
 
 def can_write_books(user) -> bool:
-    return user.is_authenticated and user.is_exchange_staff
+    """Payout batches and reconciliation runs: prefecture staff (`payments.write_books`)."""
+    return user.has_perm("payments.write_books")
 
 
 def payable_list_for_payer(user):
@@ -36,14 +36,26 @@ def refund_list_for_payer(user):
 
 def payable_get_for_user(*, pk, user) -> Payable:
     payable = Payable.objects.filter(pk=pk).select_related("payer").first()
-    if payable is None or not (payable.payer_id == user.pk or can_read_books(user)):
+    if payable is None or not user.has_perm("payments.read_payable", payable):
         raise Http404
     return payable
 
 
-def payable_list_for_staff(*, state=None):
-    qs = Payable.objects.select_related("payer").order_by("-created_at", "-id")
-    return qs.filter(state=state) if state else qs
+def payable_list_for_staff(*, state=None, user=None, limit=200):
+    """The newest payables (of `user`'s county for county staff and auditors)."""
+    qs = Payable.objects.select_related("payer", "content_type").order_by("-created_at", "-id")
+    if state:
+        qs = qs.filter(state=state)
+    if user is None or not user.county_id or user.is_superuser:
+        return qs[:limit]
+    # A payable's county is its subject's (generic relation): filtered row by row.
+    rows = []
+    for payable in qs.iterator(chunk_size=500):
+        if user.has_perm("payments.read_payable", payable):
+            rows.append(payable)
+            if len(rows) >= limit:
+                break
+    return rows
 
 
 def ledger_accounts_with_balances():

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from marketplace import permissions as policy
 from marketplace.errors import DomainError
 from marketplace.metrics import WEBHOOKS
 
@@ -141,7 +142,7 @@ def payable_list(request):
         request,
         "payments/payable_list.html",
         {
-            "payables": selectors.payable_list_for_staff(state=state)[:200],
+            "payables": selectors.payable_list_for_staff(state=state, user=request.user),
             "states": Payable.State.choices,
             "state": state,
         },
@@ -151,6 +152,7 @@ def payable_list(request):
 @books_reader
 def payable_detail(request, pk, form=None):
     payable = get_object_or_404(Payable.objects.select_related("payer"), pk=pk)
+    policy.require(request.user, "payments.read_payable", payable)
     return render(
         request,
         "payments/payable_detail.html",
@@ -162,14 +164,16 @@ def payable_detail(request, pk, form=None):
             "refunds": payable.refunds.all(),
             "held_fen": ledger.balance(payable.held_account_key),
             "form": form or RefundForm(),
-            "can_write": selectors.can_write_books(request.user),
+            "can_write": request.user.has_perm("payments.refund_payable", payable),
         },
     )
 
 
-@books_writer
+@login_required
+@require_POST
 def payable_refund(request, pk):
     payable = get_object_or_404(Payable, pk=pk)
+    policy.require(request.user, "payments.refund_payable", payable)
     form = RefundForm(request.POST)
     if form.is_valid():
         try:
@@ -232,6 +236,11 @@ def ledger_subject(request, app_label, model, object_id):
     except ContentType.DoesNotExist:
         raise Http404 from None
     subject = content_type.model_class()._default_manager.filter(pk=object_id).first()
+    if subject is not None and not policy.has_whole_prefecture(request.user):
+        try:
+            policy.require(request.user, "marketplace.read_county", subject)
+        except ImproperlyConfigured:  # no county: the prefecture's books
+            raise PermissionDenied from None
     return render(
         request,
         "payments/ledger_subject.html",

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from contracts.models import Deal
 from marketplace import audit
 from marketplace.io_guard import refuse_in_transaction
-from marketplace.models import User
 from marketplace.notifications import notification_send, notify_users
 from marketplace.security import password_recheck
 
@@ -49,21 +48,18 @@ def _code_hash(code: str) -> str:
 
 
 def can_sign_online(contract, user) -> bool:
-    return (
-        user.is_authenticated
-        and user.role == User.Role.AGRIBUSINESS
-        and user.enterprise_id == contract.transferee_id
-    )
+    """The transferee's agribusiness users sign online (`contract_documents.sign_online`)."""
+    from ..permissions import may_sign_online
+
+    return bool(may_sign_online(user, contract))
 
 
 def can_witness(contract, user) -> bool:
-    """The station operator of the listing's station (or of its township) witnesses."""
-    if not user.is_authenticated or user.role != User.Role.STATION_OPERATOR:
-        return False
-    listing = contract.deal.listing
-    if listing.station_id:
-        return user.station_id == listing.station_id
-    return user.station is not None and user.station.township_id == listing.township_id
+    """The station operator of the listing's station (or of its township) witnesses
+    (`contract_documents.witness`)."""
+    from ..permissions import may_witness
+
+    return bool(may_witness(user, contract))
 
 
 def signed_parties(contract) -> set[str]:
