@@ -20,7 +20,7 @@ from marketplace.numbering import next_in_sequence
 
 from . import checks, conf, signals
 from .grams import normalise, text_grams
-from .models import Entrustment, Listing, ListingSequence, PriceUnit, Right
+from .models import Encumbrance, Entrustment, Listing, ListingSequence, PriceUnit, Right
 
 LISTED_RIGHT_TYPE = {
     RightType.CONTRACT: RightType.LAND_MANAGEMENT,
@@ -28,6 +28,11 @@ LISTED_RIGHT_TYPE = {
     RightType.FOREST: RightType.FOREST,
     RightType.STORED_LAND: RightType.STORED_LAND,
 }
+
+
+# The states of contracts' Deal after which its parcels may be filed again (listings does not
+# import contracts): failed, relisted, stored, withdrawn; complete leaves a lease (R-RIGHT-3).
+DEAL_FREES_PARCELS = ("failed", "relisted", "stored", "withdrawn", "complete")
 
 
 class ListingInvalid(Invalid):
@@ -106,6 +111,21 @@ def _validate_parcels(*, right, parcels, actor, household):
         _refuse(
             "parcels",
             _("Parcels: already in open listing %(number)s.") % {"number": other.number},
+        )
+    # R-RIGHT-3: a closed listing's parcels stay busy until its deal fails or completes (a
+    # completed deal leaves a lease encumbrance, checked with the terms).
+    in_deal = (
+        Listing.objects.filter(parcels__in=parcels, state=Listing.State.CLOSED)
+        .exclude(deal__state__in=DEAL_FREES_PARCELS)
+        .exclude(deal__isnull=True)
+        .values_list("deal__number", flat=True)
+    )
+    number = in_deal.first()
+    if number is not None:
+        _refuse(
+            "parcels",
+            _("Parcels: already in deal %(number)s, not failed or complete yet (R-RIGHT-3).")
+            % {"number": number},
         )
 
 
@@ -278,6 +298,37 @@ def listing_update_terms(*, listing, actor, **terms) -> Listing:
         listing.save()
         audit.record(action="listing.updated", obj=listing, actor=actor, payload={"terms": terms})
     return listing
+
+
+def lease_encumbrance_record(
+    *, parcels, lessee: str, starts_on, ends_on, reference: str, actor
+) -> list[Encumbrance]:
+    """R-RIGHT-3: a lease made through the exchange encumbers its parcels for its term.
+
+    Idempotent per parcel, lessee and term: a retried call records nothing new; `reference` (the
+    deal's number) goes into the note.
+    """
+    note = _("Let through the exchange, deal %(number)s") % {"number": reference}
+    leases = []
+    with transaction.atomic():
+        for parcel in parcels:
+            lease, created = Encumbrance.objects.get_or_create(
+                parcel=parcel,
+                kind=Encumbrance.Kind.LEASE,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                counterparty=lessee[:100],
+                defaults={"note": note[:200]},
+            )
+            leases.append(lease)
+            if created:
+                audit.record(
+                    action="encumbrance.lease_recorded",
+                    obj=lease,
+                    actor=actor,
+                    payload={"parcel": parcel.code, "reference": reference, "rule": "R-RIGHT-3"},
+                )
+    return leases
 
 
 def entrustment_record(
