@@ -136,7 +136,7 @@ def _validate_terms(*, right, parcels, terms):
     problems = checks.use_problems(parcels, terms["permitted_use"])
     if problems:
         _refuse("permitted_use", problems[0], code="use_not_allowed")
-    problems = checks.encumbrance_problems(parcels, terms["term_start"])
+    problems = checks.encumbrance_problems(parcels, terms["term_start"], terms["term_end"])
     if problems:
         _refuse("parcels", problems[0], code="encumbered")
     for name in ("listing_price_fen", "increment_fen"):

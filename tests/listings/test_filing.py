@@ -157,3 +157,44 @@ def test_it_refuses_a_listing_without_parcels(scene):
     with pytest.raises(Invalid) as exc:
         scene.file(parcels=[])
     assert exc.value.field == "parcels"
+
+
+def test_r_right_3_an_encumbrance_starting_after_the_term_ends_does_not_block(scene):
+    # given a mortgage registered to start the day after the term (2027-01-01..2036-12-31) ends
+    f.EncumbranceFactory(parcel=scene.parcels[0], starts_on=dt.date(2037, 1, 1))
+    # then the listing may be filed: the parcel is not mortgaged while it is let
+    assert scene.file().state == Listing.State.DRAFT
+
+
+def test_r_right_3_an_encumbrance_starting_before_the_term_ends_blocks(scene):
+    # given a lease that starts on the last day of the term
+    f.EncumbranceFactory(parcel=scene.parcels[0], kind="lease", starts_on=dt.date(2036, 12, 31))
+    # then the filing is refused on the parcels
+    with pytest.raises(Invalid) as exc:
+        scene.file()
+    assert exc.value.field == "parcels"
+    assert "R-RIGHT-3" in str(exc.value.message)
+
+
+def test_r_right_3_an_encumbrance_ending_before_the_term_starts_does_not_block(scene):
+    # given a lease in force today that ends the day before the term starts
+    f.EncumbranceFactory(
+        parcel=scene.parcels[0],
+        kind="lease",
+        starts_on=dt.date(2020, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+    )
+    # then the listing may be filed
+    assert scene.file().state == Listing.State.DRAFT
+
+
+def test_r_right_3_review_checks_the_encumbrance_over_the_term(scene):
+    # given a filed listing and, after filing, a seizure starting after the term ends
+    from listings.checks import review_checks
+
+    listing = scene.file()
+    f.EncumbranceFactory(parcel=scene.parcels[0], kind="seizure", starts_on=dt.date(2037, 1, 1))
+    # then the review check passes; a seizure starting within the term fails it
+    assert {c.rule: c for c in review_checks(listing)}["R-RIGHT-3"].ok
+    f.EncumbranceFactory(parcel=scene.parcels[1], kind="seizure", starts_on=dt.date(2030, 6, 1))
+    assert not {c.rule: c for c in review_checks(listing)}["R-RIGHT-3"].ok
