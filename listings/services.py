@@ -607,7 +607,8 @@ def listing_attach_valuation_report(*, listing, report, actor) -> Listing:
 
 
 def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:
-    """R-FAIL-1: a new approved listing of a closed (failed) one, at most 10 % cheaper."""
+    """R-FAIL-1: a new listing of a closed (failed) one, at most 10 % cheaper, submitted for
+    review (R-LIST-3/4, R-LIST-1) with the default deposit at the new price (R-REG-4)."""
     listing_price_fen = int(listing_price_fen)
     with transaction.atomic():
         old = _lock(listing)
@@ -643,10 +644,11 @@ def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:
                 % {"floor": Decimal(floor) / 100},
                 code="below_floor_price",
             )
+        # R-LIST-3: a relisting is reviewed again (price against the reference × factor, the
+        # entrustment's term, the encumbrances): it starts submitted, approved by nobody yet.
         new = Listing(
-            state=Listing.State.APPROVED,
+            state=Listing.State.SUBMITTED,
             relisted_from=old,
-            reviewed_by=old.reviewed_by,
             filed_by=actor if actor is not None else old.filed_by,
             **{
                 f.name: getattr(old, f.name)
@@ -656,6 +658,13 @@ def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:
         )
         new.listing_price_fen = listing_price_fen
         new.price_per_mu_fen = checks.price_per_mu_fen(new)
+        new.deposit_fen = default_deposit_fen(  # R-REG-4 at the new price
+            price_unit=new.price_unit,
+            listing_price_fen=listing_price_fen,
+            area_mu=new.area_mu,
+            county=new.county,
+            right_type=new.right_type,
+        )
         new.number = listing_number_allocate(county=old.county, year=timezone.localdate().year)
         new.save()
         new.parcels.set(old.parcels.all())
@@ -663,7 +672,11 @@ def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:
             action="listing.relisted",
             obj=new,
             actor=actor,
-            payload={"from": old.number, "listing_price_fen": listing_price_fen},
+            payload={
+                "from": old.number,
+                "listing_price_fen": listing_price_fen,
+                "deposit_fen": new.deposit_fen,
+            },
         )
     return new
 

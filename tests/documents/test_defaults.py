@@ -172,9 +172,9 @@ def test_r_deal_5_staff_relist_a_defaulted_deal(db, django_capture_on_commit_cal
     new_listing = services.deal_relist_after_default(
         deal=Deal.objects.get(pk=a.deal.pk), listing_price_fen=47_500, actor=a.staff
     )
-    # then a new approved listing exists and the decision is recorded
+    # then a new listing awaits review (R-LIST-3) and the decision is recorded
     assert (
-        new_listing.state == Listing.State.APPROVED and new_listing.relisted_from == a.deal.listing
+        new_listing.state == Listing.State.SUBMITTED and new_listing.relisted_from == a.deal.listing
     )
     default = DealDefault.objects.get(deal=a.deal)
     assert default.resolution == "relist" and default.new_listing == new_listing
