@@ -556,6 +556,39 @@ def listing_close(*, listing, actor=None) -> Listing:
     return listing
 
 
+def listing_reserve_set(*, listing, reserve_price_fen: int | None, reason: str, actor) -> Listing:
+    """R-BID-6: staff in the listing's county set (or clear, None) the secret reserve price,
+    audited with their reason; bidders never see it."""
+    from marketplace.permissions import staff_in_scope
+
+    if actor is None or not staff_in_scope(actor, listing):
+        raise NotAllowed()
+    reason = (reason or "").strip()
+    if not reason:
+        _refuse("reason", _("Reason: say why the reserve price is set or changed (R-BID-6)."))
+    if reserve_price_fen is not None and int(reserve_price_fen) <= 0:
+        _refuse("reserve_yuan", _("Reserve price: must be greater than 0 (R-BID-6)."))
+    with transaction.atomic():
+        listing = _lock(listing)
+        if listing.state == Listing.State.WITHDRAWN:
+            raise Conflict(_("A withdrawn listing has no reserve price."))
+        previous = listing.reserve_price_fen
+        listing.reserve_price_fen = None if reserve_price_fen is None else int(reserve_price_fen)
+        listing.save(update_fields=["reserve_price_fen", "updated_at"])
+        audit.record(
+            action="listing.reserve_set",
+            obj=listing,
+            actor=actor,
+            payload={
+                "reserve_price_fen": listing.reserve_price_fen,
+                "previous_fen": previous,
+                "reason": reason,
+                "rule": "R-BID-6",
+            },
+        )
+    return listing
+
+
 def _relist_floor_fen(listing) -> int | None:
     """R-FAIL-1 / R-STORE-5: stored land never goes below the sum of its parcels' floors.
 

@@ -338,6 +338,25 @@ def deal_relist(*, deal, listing_price_fen: int, actor) -> Deal:
     return deal
 
 
+def deal_reserve_set(*, deal, reserve_price_fen: int | None, reason: str, actor) -> Deal:
+    """R-BID-6: staff set the secret reserve price until the auction closes (audited)."""
+    from listings.services import listing_reserve_set
+
+    with transaction.atomic():
+        deal = lock_deal(deal)
+        auction = Auction.objects.filter(deal=deal).first()
+        closed = auction is not None and auction.state == Auction.State.CLOSED
+        if deal.state not in (Deal.State.REGISTRATION, Deal.State.AUCTION) or closed:
+            raise WrongState(
+                _("The reserve price can be set only until the auction closes (R-BID-6)."),
+                field="reserve_yuan",
+            )
+        listing_reserve_set(
+            listing=deal.listing, reserve_price_fen=reserve_price_fen, reason=reason, actor=actor
+        )
+    return deal
+
+
 # ---------------------------------------------------------------- objections (R-DEAL-1)
 
 

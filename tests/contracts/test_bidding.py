@@ -21,6 +21,7 @@ from contracts.errors import (
     NotQualified,
 )
 from contracts.models import Auction, Bid, Deal, Deposit, Registration
+from listings.models import Listing
 from marketplace.audit import events_for
 from marketplace.payments.models import Refund
 from tests.contracts.factories import announced_listing, end_announcement, live_auction, qualify
@@ -307,6 +308,67 @@ def test_the_reserve_price_is_never_shown_to_bidders_r_bid_6(client):
     assert not {"777", "777.00", 77_700, "77700"} & {
         v for v in data.values() if not isinstance(v, list | dict)
     }
+
+
+def test_r_bid_6_staff_set_the_reserve_with_a_reason_and_it_is_audited(staff_user):
+    # given a deal in registration
+    listing = announced_listing()
+    deal = services.deal_for_listing(listing)
+    # when staff set a reserve of 600 yuan, giving a reason
+    services.deal_reserve_set(
+        deal=deal, reserve_price_fen=60_000, reason="评估价上调", actor=staff_user
+    )
+    # then the listing carries it and the audit log records who, how much and why
+    assert Listing.objects.get(pk=listing.pk).reserve_price_fen == 60_000
+    event = [e for e in events_for(listing) if e.action == "listing.reserve_set"][-1]
+    assert event.payload["reserve_price_fen"] == 60_000
+    assert event.payload["reason"] == "评估价上调"
+    # and clearing it is audited too
+    services.deal_reserve_set(
+        deal=deal, reserve_price_fen=None, reason="取消底价", actor=staff_user
+    )
+    assert Listing.objects.get(pk=listing.pk).reserve_price_fen is None
+
+
+def test_r_bid_6_the_reserve_needs_staff_a_reason_and_an_open_auction(staff_user):
+    from marketplace.errors import DomainError, NotAllowed
+
+    auction, (a, b) = live_auction(close_in=dt.timedelta(minutes=30))
+    deal = auction.deal
+    # a bidder may not set it
+    with pytest.raises(NotAllowed):
+        services.deal_reserve_set(deal=deal, reserve_price_fen=1, reason="x", actor=a.user)
+    # staff must say why, and the amount must be positive
+    with pytest.raises(DomainError) as exc:
+        services.deal_reserve_set(deal=deal, reserve_price_fen=60_000, reason=" ", actor=staff_user)
+    assert exc.value.field == "reason"
+    with pytest.raises(DomainError) as exc:
+        services.deal_reserve_set(deal=deal, reserve_price_fen=0, reason="x", actor=staff_user)
+    assert exc.value.field == "reserve_yuan"
+    # and once the auction is closed the reserve no longer changes
+    bid(a, "500")
+    services.auction_close(auction_id=auction.pk, now=auction.close_at + dt.timedelta(seconds=1))
+    with pytest.raises(DomainError):
+        services.deal_reserve_set(
+            deal=Deal.objects.get(pk=deal.pk),
+            reserve_price_fen=60_000,
+            reason="x",
+            actor=staff_user,
+        )
+
+
+def test_r_bid_6_the_deal_page_has_the_staff_reserve_form(client, staff_user):
+    # given a deal in registration and staff on its page
+    listing = announced_listing()
+    deal = services.deal_for_listing(listing)
+    client.force_login(staff_user)
+    assert 'name="reserve_yuan"' in client.get(f"/deals/staff/{deal.pk}/").content.decode()
+    # when staff submit the form
+    client.post(
+        f"/deals/staff/{deal.pk}/reserve/", {"reserve_yuan": "612.50", "reason": "委托方要求"}
+    )
+    # then the reserve is set
+    assert Listing.objects.get(pk=listing.pk).reserve_price_fen == 61_250
 
 
 def test_losers_deposits_are_refunded_at_the_close_r_deal_4(django_capture_on_commit_callbacks):

@@ -15,7 +15,7 @@ from marketplace import audit
 from marketplace.notifications import notify_users
 
 from .. import recipients
-from ..errors import NoRunnerUp, WrongState
+from ..errors import NoRunnerUp, RunnerUpBelowReserve, WrongState
 from ..models import Contract, DealDefault, Settlement, Signature
 from .common import active_contract, lock_deal, transition
 from .signing import signed_parties
@@ -155,6 +155,9 @@ def deal_award_runner_up(*, deal, actor) -> Deal:
         if found is None:
             raise NoRunnerUp()
         registration, price_fen = found
+        reserve = deal.listing.reserve_price_fen
+        if reserve and price_fen < reserve:  # R-BID-6 holds for the runner-up too
+            raise RunnerUpBelowReserve()
         transition(
             deal,
             "award_runner_up",
