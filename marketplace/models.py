@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_id_number, validate_uscc
+from .validators import uscc_organisation_type, validate_id_number, validate_uscc
 
 digits = RegexValidator(r"^\d+$", _("Digits only."))
 
@@ -225,6 +225,17 @@ class Enterprise(models.Model):
     @property
     def is_natural_person(self):
         return self.kind == self.Kind.LARGE_GROWER and not self.uscc
+
+    @property
+    def is_company(self):
+        """A company (有限公司, 股份公司 …): registered in that form, or an enterprise by its USCC
+        (authority 9, type 1); a farmers' cooperative (9-3) is not one (R-REG-3)."""
+        return self.kind == self.Kind.COMPANY or uscc_organisation_type(self.uscc) == "91"
+
+    @property
+    def is_individual_business(self):
+        """An individual business (个体工商户, USCC 9-2): legally a natural person's (R-REG-3)."""
+        return uscc_organisation_type(self.uscc) == "92"
 
     def clean(self):
         """R-REG-1: organisations need a USCC; a natural-person grower needs an ID number."""
