@@ -495,9 +495,9 @@ def listing_publish(*, listing, actor, workdays_count: int | None = None, at=Non
         ends_at = workdays.period_end(today, n)
         _transition(listing, "announce", at=at, ends_at=ends_at)
         listing.announcement_workdays = n
-        listing.publish_in_county_media = checks.total_value_fen(listing) >= conf.get(
-            conf.COUNTY_MEDIA_YUAN, county=listing.county_id
-        )
+        listing.publish_in_county_media = checks.total_value_fen(
+            listing
+        ) >= county_media_threshold_fen(listing)
         listing.save()
         audit.record(
             action="listing.published",
@@ -523,6 +523,28 @@ def listing_publish(*, listing, actor, workdays_count: int | None = None, at=Non
             },
         )
         _send_on_commit(signals.listing_published, listing)
+    return listing
+
+
+def county_media_threshold_fen(listing) -> int:
+    """R-LIST-6: the county's threshold (the rulebook's, in fen) for county-media publication."""
+    return conf.get(conf.COUNTY_MEDIA_YUAN, county=listing.county_id)
+
+
+def listing_county_media_follow(*, listing, total_value_fen: int, actor=None) -> Listing:
+    """R-LIST-6: once awarded, the flag follows the total deal value (R-DEAL-7), not the
+    listing price; called by the deals app at each award, inside its transaction."""
+    flag = int(total_value_fen) >= county_media_threshold_fen(listing)
+    listing = _lock(listing)
+    if listing.publish_in_county_media != flag:
+        listing.publish_in_county_media = flag
+        listing.save(update_fields=["publish_in_county_media", "updated_at"])
+        audit.record(
+            action="listing.county_media_changed",
+            obj=listing,
+            actor=actor,
+            payload={"county_media": flag, "total_value_fen": int(total_value_fen)},
+        )
     return listing
 
 

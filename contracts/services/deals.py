@@ -271,6 +271,15 @@ def award_terms(deal, *, price_fen, at) -> dict:
     }
 
 
+def county_media_follow(deal, *, actor=None):
+    """R-LIST-6: after an award the county-media flag follows the total deal value."""
+    from listings.services import listing_county_media_follow
+
+    listing_county_media_follow(
+        listing=deal.listing, total_value_fen=deal.total_value_fen, actor=actor
+    )
+
+
 def deal_award(deal, *, winner, price_fen, at, actor=None):
     """Inside a transaction holding the deal lock: award, refund the losers, announce (R-DEAL-1/4)."""
     from .registrations import _deposit_release
@@ -283,6 +292,7 @@ def deal_award(deal, *, winner, price_fen, at, actor=None):
         **award_terms(deal, price_fen=price_fen, at=at),
         payload={"price_fen": price_fen, "bidder_number": winner.bidder_number},
     )
+    county_media_follow(deal, actor=actor)
     for registration in deal.registrations.exclude(pk=winner.pk):
         _deposit_release(registration, at=timezone.now(), reason="R-DEAL-4 losing bidder")
     send_on_commit(signals.deal_awarded, deal=deal)

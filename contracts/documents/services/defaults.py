@@ -143,7 +143,7 @@ def deal_award_runner_up(*, deal, actor) -> Deal:
     receiver of the same signal); the certificate waits until the new announcement is over.
     """
     from contracts.services.common import send_on_commit
-    from contracts.services.deals import award_terms
+    from contracts.services.deals import award_terms, county_media_follow
 
     now = timezone.now()
     with transaction.atomic():
@@ -172,6 +172,7 @@ def deal_award_runner_up(*, deal, actor) -> Deal:
                 "rule": "R-DEAL-5",
             },
         )
+        county_media_follow(deal, actor=actor)
         default.resolution = DealDefault.Resolution.RUNNER_UP
         default.runner_up = registration
         default.decided_by, default.decided_at = actor, now
