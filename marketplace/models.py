@@ -147,9 +147,11 @@ class Household(models.Model):
 
 
 def mask_name(name):
+    """R-LIST-7: a natural person's public name is the surname and two stars, whatever the
+    name's length (张** for 张三 and 张三丰 alike); callers showing a household prefix 村民."""
     if not name:
         return ""
-    return name[0] + "*" * max(len(name) - 1, 1)
+    return name[0] + "**"
 
 
 class Collective(models.Model):
