@@ -398,16 +398,29 @@ def test_losers_deposits_are_refunded_at_the_close_r_deal_4(django_capture_on_co
     assert not Refund.objects.filter(payable__deal_deposit__registration=regs[1]).exists()
 
 
-def test_a_collective_member_may_match_the_winning_price_within_a_working_day_r_bid_9():
-    # given an outsider winning against a member of the transferor's collective
-    auction, (member, outsider) = live_auction(close_in=dt.timedelta(minutes=30), members=1)
+FRIDAY_AFTERNOON = dt.datetime(2026, 12, 4, 15, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+MONDAY_DEADLINE = dt.datetime(2026, 12, 7, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def _outsider_wins_on_friday(auction, member, outsider):
+    """The outsider outbids the member; the auction's close time is then Friday 15:00."""
     bid(member, "500")
     bid(outsider, "510")
-    closed = services.auction_close(
-        auction_id=auction.pk, now=auction.close_at + dt.timedelta(seconds=1)
+    Auction.objects.filter(pk=auction.pk).update(
+        scheduled_close_at=FRIDAY_AFTERNOON, close_at=FRIDAY_AFTERNOON
     )
-    # then the award waits for the priority window
-    assert closed.priority_ends_at is not None
+    return services.auction_close(
+        auction_id=auction.pk, now=FRIDAY_AFTERNOON + dt.timedelta(seconds=1)
+    )
+
+
+def test_a_collective_member_may_match_the_winning_price_within_a_working_day_r_bid_9():
+    # given an outsider winning against a member of the transferor's collective, closed Friday
+    auction, (member, outsider) = live_auction(close_in=dt.timedelta(minutes=30), members=1)
+    closed = _outsider_wins_on_friday(auction, member, outsider)
+    # then the award waits for the priority window: 1 working day, across the weekend, to
+    # Monday's deadline (R-TIME-2: 17:00)
+    assert closed.priority_ends_at == MONDAY_DEADLINE
     assert Deal.objects.get(pk=auction.deal_id).state == Deal.State.AUCTION
     # when the member matches
     services.priority_claim(deal=auction.deal, user=member.user)
@@ -418,13 +431,16 @@ def test_a_collective_member_may_match_the_winning_price_within_a_working_day_r_
 
 
 def test_without_a_match_the_outsider_is_awarded_after_the_window_r_bid_9():
+    # given the priority window of an auction closed on Friday runs to Monday 17:00
     auction, (member, outsider) = live_auction(close_in=dt.timedelta(minutes=30), members=1)
-    bid(member, "500")
-    bid(outsider, "510")
-    closed = services.auction_close(
-        auction_id=auction.pk, now=auction.close_at + dt.timedelta(seconds=1)
-    )
-    assert services.priority_windows_finish(now=closed.priority_ends_at) == 1
+    closed = _outsider_wins_on_friday(auction, member, outsider)
+    assert closed.priority_ends_at == MONDAY_DEADLINE
+    # then on Saturday and up to a minute before Monday's deadline nothing is awarded yet
+    saturday = FRIDAY_AFTERNOON + dt.timedelta(days=1)
+    assert services.priority_windows_finish(now=saturday) == 0
+    assert services.priority_windows_finish(now=MONDAY_DEADLINE - dt.timedelta(minutes=1)) == 0
+    # and at the deadline the outsider is awarded
+    assert services.priority_windows_finish(now=MONDAY_DEADLINE) == 1
     assert Deal.objects.get(pk=auction.deal_id).winner_id == outsider.pk
 
 

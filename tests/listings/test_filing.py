@@ -39,6 +39,22 @@ def test_the_deposit_defaults_to_30_percent_of_a_years_rent_at_least_1000_yuan(s
     assert listing.deposit_fen == 1770_00
 
 
+def test_r_reg_4_a_deposit_below_1000_yuan_is_raised_to_1000(scene):
+    # 226 yuan × 11.8 mu = 2,666.80 yuan a year; 30 % = 800.04 yuan → the minimum, 1,000 yuan
+    listing = scene.file(listing_price_fen=226_00)
+    assert listing.deposit_fen == 1000_00
+
+
+def test_r_reg_4_a_deposit_is_rounded_up_to_whole_yuan_above_the_minimum(scene):
+    # 300 yuan × 11.8 mu = 3,540 yuan; 30 % = 1,062 yuan; 301 yuan: 1,065.54 → 1,066 yuan
+    assert scene.file(listing_price_fen=300_00, parcels=scene.parcels).deposit_fen == 1062_00
+    listing = Listing.objects.get()
+    from listings import services
+
+    services.listing_withdraw(listing=listing, actor=scene.operator, reason="重新填写")
+    assert scene.file(listing_price_fen=301_00).deposit_fen == 1066_00
+
+
 def test_r_right_4_it_refuses_a_term_beyond_the_contract_right(scene):
     with pytest.raises(Invalid) as exc:
         scene.file(term_end=dt.date(2050, 1, 1))

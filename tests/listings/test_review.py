@@ -170,6 +170,15 @@ def test_r_list_6_a_deal_of_300000_yuan_or_more_is_flagged_for_county_media(scen
     assert listing.publish_in_county_media is True
 
 
+def test_r_list_6_a_deal_just_below_300000_yuan_is_not_flagged(scene, staff):
+    # 2,542.37 yuan × 11.8 mu × 10 years = 299,999.66 yuan: below the threshold
+    listing = scene.file(listing_price_fen=2542_37)
+    listing = services.listing_submit(listing=listing, actor=scene.operator)
+    listing = services.listing_approve(listing=attach(listing, staff), actor=staff)
+    listing = services.listing_publish(listing=listing, actor=staff)
+    assert listing.publish_in_county_media is False
+
+
 def test_publishing_sends_the_signal_on_commit(approved, staff, django_capture_on_commit_callbacks):
     received = []
 
