@@ -262,7 +262,7 @@ def deal_action(request, pk, action):
         elif action == "relist":
             price_fen = services.parse_amount_fen(request.POST.get("price_yuan", ""))
             services.deal_relist(deal=deal, listing_price_fen=price_fen, actor=request.user)
-            messages.success(request, _("Relisted: the new listing awaits publication."))
+            messages.success(request, _("Relisted: the new listing awaits review (R-LIST-3)."))
         elif action == "reserve":
             raw = request.POST.get("reserve_yuan", "").strip()
             services.deal_reserve_set(
