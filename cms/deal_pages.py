@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from contracts import conf as contract_conf
 from contracts.signals import deal_awarded, deal_failed
+from listings import conf as listing_conf
 from marketplace.money import fen_to_yuan, format_yuan
 
 from .models import AnnouncementPage
@@ -45,8 +47,9 @@ def result_body(deal) -> str:
     ]
     table = "".join(f"<p><b>{escape(k)}：</b>{escape(v)}</p>" for k, v in rows)
     link = reverse("contracts:objection_create", args=[deal.pk])
+    n = contract_conf.get("RESULT_ANNOUNCEMENT_WORKDAYS", county=listing.county_id)  # R-DEAL-1
     return (
-        f'{table}<p>公示期内（5个工作日）对成交结果有异议的，可<a href="{link}">在线提交异议</a>，'
+        f'{table}<p>公示期内（{n}个工作日）对成交结果有异议的，可<a href="{link}">在线提交异议</a>，'
         "或到交易中心书面提出。</p>"
     )
 
@@ -63,7 +66,11 @@ def failed_body(deal) -> str:
         ("流拍时间", _date(deal.failed_at)),
     ]
     table = "".join(f"<p><b>{escape(k)}：</b>{escape(v)}</p>" for k, v in rows)
-    return table + "<p>该项目本次挂牌未能成交。出让方可申请重新挂牌（每次降价不超过10%）。</p>"
+    cut = listing_conf.get(listing_conf.RELIST_MAX_CUT, county=listing.county_id)  # R-FAIL-1
+    percent = f"{(cut * 100).normalize():f}"
+    return (
+        table + f"<p>该项目本次挂牌未能成交。出让方可申请重新挂牌（每次降价不超过{percent}%）。</p>"
+    )
 
 
 def _publish(*, deal, kind, title, body, period_ends_at=None):
@@ -89,7 +96,7 @@ def _publish(*, deal, kind, title, body, period_ends_at=None):
 
 @receiver(deal_awarded, dispatch_uid="cms.deal_result_page")
 def publish_result(sender, deal, **kwargs):
-    """成交公示 for 5 working days with the winner's name and price (R-DEAL-1). A deal awarded
+    """成交公示 for the rulebook's working days with the winner's name and price (R-DEAL-1). A deal awarded
     again to the runner-up after a default (R-DEAL-5) has a new announcement period: its page
     is republished with the new transferee, price and period (one page per deal number)."""
     page = AnnouncementPage.objects.filter(

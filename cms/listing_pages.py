@@ -18,6 +18,7 @@ from listings.search import (
     parse_query,
     state_choices,
 )
+from listings.services import county_media_threshold_fen
 from marketplace.choices import LandClass, RightType
 from marketplace.models import County, Township
 
@@ -64,6 +65,7 @@ def listing_page_context(listing: Listing) -> dict:
         and listing.announcement_ends_at is not None,
         "valuation_report": getattr(listing, "valuation_report", None),
         "tianditu_key": tianditu_key(),
+        "county_media_fen": county_media_threshold_fen(listing),  # R-LIST-6, the rulebook's
     }
 
 

@@ -255,7 +255,16 @@ def deal_action(request, pk, action):
         elif action == "relist":
             price_fen = services.parse_amount_fen(request.POST.get("price_yuan", ""))
             services.deal_relist(deal=deal, listing_price_fen=price_fen, actor=request.user)
-            messages.success(request, _("Relisted: the new listing awaits publication."))
+            messages.success(request, _("Relisted: the new listing awaits review (R-LIST-3)."))
+        elif action == "reserve":
+            raw = request.POST.get("reserve_yuan", "").strip()
+            services.deal_reserve_set(
+                deal=deal,
+                reserve_price_fen=services.parse_amount_fen(raw) if raw else None,
+                reason=request.POST.get("reason", ""),
+                actor=request.user,
+            )
+            messages.success(request, _("Reserve price recorded (R-BID-6)."))
         elif action == "resolve-objection":
             objection = get_object_or_404(Objection, pk=request.POST.get("objection"), deal=deal)
             services.objection_resolve(

@@ -128,19 +128,26 @@ def allowed_uses(parcels) -> list[str]:
     return [use for use in PermittedUse.values if not use_problems(parcels, use)]
 
 
-def active_encumbrances(parcels, on: dt.date):
-    """Encumbrances still in force on `on` (not released, not expired)."""
+def active_encumbrances(parcels, term_start: dt.date, term_end: dt.date | None = None):
+    """Encumbrances in force at some time during the term (not released before it starts, not
+    ended before it starts, not starting after it ends): R-RIGHT-3's "while"."""
+    found = Encumbrance.objects.filter(parcel__in=parcels)
+    if term_end is not None:
+        found = found.filter(starts_on__lte=term_end)
     return (
-        Encumbrance.objects.filter(parcel__in=parcels, released_on__isnull=True)
-        .exclude(ends_on__lt=on)
+        found.exclude(released_on__lte=term_start)
+        .exclude(ends_on__lt=term_start)
         .select_related("parcel")
     )
 
 
-def encumbrance_problems(parcels, term_start: dt.date) -> list[str]:
-    """R-RIGHT-3: mortgaged, seized, disputed or leased parcels need written consent on file."""
+def encumbrance_problems(
+    parcels, term_start: dt.date, term_end: dt.date | None = None
+) -> list[str]:
+    """R-RIGHT-3: parcels mortgaged, seized, disputed or leased during the term need written
+    consent on file (a seizure or dispute blocks regardless)."""
     problems = []
-    for enc in active_encumbrances(parcels, term_start):
+    for enc in active_encumbrances(parcels, term_start, term_end):
         if enc.kind in (Encumbrance.Kind.SEIZURE, Encumbrance.Kind.DISPUTE) or not (
             enc.consent_document
         ):
@@ -243,7 +250,7 @@ def review_checks(listing: Listing) -> list[CheckResult]:
         CheckResult(
             "R-RIGHT-3",
             _("No encumbrance without consent"),
-            not (p := encumbrance_problems(parcels, listing.term_start)),
+            not (p := encumbrance_problems(parcels, listing.term_start, listing.term_end)),
             "parcels",
             p,
         ),

@@ -20,7 +20,7 @@ from marketplace.numbering import next_in_sequence
 
 from . import checks, conf, signals
 from .grams import normalise, text_grams
-from .models import Entrustment, Listing, ListingSequence, PriceUnit, Right
+from .models import Encumbrance, Entrustment, Listing, ListingSequence, PriceUnit, Right
 
 LISTED_RIGHT_TYPE = {
     RightType.CONTRACT: RightType.LAND_MANAGEMENT,
@@ -28,6 +28,11 @@ LISTED_RIGHT_TYPE = {
     RightType.FOREST: RightType.FOREST,
     RightType.STORED_LAND: RightType.STORED_LAND,
 }
+
+
+# The states of contracts' Deal after which its parcels may be filed again (listings does not
+# import contracts): failed, relisted, stored, withdrawn; complete leaves a lease (R-RIGHT-3).
+DEAL_FREES_PARCELS = ("failed", "relisted", "stored", "withdrawn", "complete")
 
 
 class ListingInvalid(Invalid):
@@ -117,6 +122,21 @@ def _validate_parcels(*, right, parcels, actor, household):
             "parcels",
             _("Parcels: already in open listing %(number)s.") % {"number": other.number},
         )
+    # R-RIGHT-3: a closed listing's parcels stay busy until its deal fails or completes (a
+    # completed deal leaves a lease encumbrance, checked with the terms).
+    in_deal = (
+        Listing.objects.filter(parcels__in=parcels, state=Listing.State.CLOSED)
+        .exclude(deal__state__in=DEAL_FREES_PARCELS)
+        .exclude(deal__isnull=True)
+        .values_list("deal__number", flat=True)
+    )
+    number = in_deal.first()
+    if number is not None:
+        _refuse(
+            "parcels",
+            _("Parcels: already in deal %(number)s, not failed or complete yet (R-RIGHT-3).")
+            % {"number": number},
+        )
 
 
 def _validate_terms(*, right, parcels, terms):
@@ -126,7 +146,7 @@ def _validate_terms(*, right, parcels, terms):
     problems = checks.use_problems(parcels, terms["permitted_use"])
     if problems:
         _refuse("permitted_use", problems[0], code="use_not_allowed")
-    problems = checks.encumbrance_problems(parcels, terms["term_start"])
+    problems = checks.encumbrance_problems(parcels, terms["term_start"], terms["term_end"])
     if problems:
         _refuse("parcels", problems[0], code="encumbered")
     for name in ("listing_price_fen", "increment_fen"):
@@ -287,6 +307,37 @@ def listing_update_terms(*, listing, actor, **terms) -> Listing:
         listing.save()
         audit.record(action="listing.updated", obj=listing, actor=actor, payload={"terms": terms})
     return listing
+
+
+def lease_encumbrance_record(
+    *, parcels, lessee: str, starts_on, ends_on, reference: str, actor
+) -> list[Encumbrance]:
+    """R-RIGHT-3: a lease made through the exchange encumbers its parcels for its term.
+
+    Idempotent per parcel, lessee and term: a retried call records nothing new; `reference` (the
+    deal's number) goes into the note.
+    """
+    note = _("Let through the exchange, deal %(number)s") % {"number": reference}
+    leases = []
+    with transaction.atomic():
+        for parcel in parcels:
+            lease, created = Encumbrance.objects.get_or_create(
+                parcel=parcel,
+                kind=Encumbrance.Kind.LEASE,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                counterparty=lessee[:100],
+                defaults={"note": note[:200]},
+            )
+            leases.append(lease)
+            if created:
+                audit.record(
+                    action="encumbrance.lease_recorded",
+                    obj=lease,
+                    actor=actor,
+                    payload={"parcel": parcel.code, "reference": reference, "rule": "R-RIGHT-3"},
+                )
+    return leases
 
 
 def entrustment_record(
@@ -454,9 +505,9 @@ def listing_publish(*, listing, actor, workdays_count: int | None = None, at=Non
         n = announcement_workdays_for(listing, today, workdays_count)
         ends_at = workdays.period_end(today, n)
         listing.announcement_workdays = n
-        listing.publish_in_county_media = checks.total_value_fen(listing) >= conf.get(
-            conf.COUNTY_MEDIA_YUAN, county=listing.county_id
-        )
+        listing.publish_in_county_media = checks.total_value_fen(
+            listing
+        ) >= county_media_threshold_fen(listing)
         _transition(
             listing,
             "announce",
@@ -487,6 +538,28 @@ def listing_publish(*, listing, actor, workdays_count: int | None = None, at=Non
     return listing
 
 
+def county_media_threshold_fen(listing) -> int:
+    """R-LIST-6: the county's threshold (the rulebook's, in fen) for county-media publication."""
+    return conf.get(conf.COUNTY_MEDIA_YUAN, county=listing.county_id)
+
+
+def listing_county_media_follow(*, listing, total_value_fen: int, actor=None) -> Listing:
+    """R-LIST-6: once awarded, the flag follows the total deal value (R-DEAL-7), not the
+    listing price; called by the deals app at each award, inside its transaction."""
+    flag = int(total_value_fen) >= county_media_threshold_fen(listing)
+    listing = _lock(listing)
+    if listing.publish_in_county_media != flag:
+        listing.publish_in_county_media = flag
+        listing.save(update_fields=["publish_in_county_media", "updated_at"])
+        audit.record(
+            action="listing.county_media_changed",
+            obj=listing,
+            actor=actor,
+            payload={"county_media": flag, "total_value_fen": int(total_value_fen)},
+        )
+    return listing
+
+
 def listing_withdraw(*, listing, actor, reason: str) -> Listing:
     """Any open state → withdrawn; a published page is unpublished on commit."""
     reason = (reason or "").strip()
@@ -510,6 +583,39 @@ def listing_close(*, listing, actor=None) -> Listing:
             return listing
         _transition(listing, "close", actor=actor, action="listing.closed")
         _send_on_commit(signals.listing_closed, listing)
+    return listing
+
+
+def listing_reserve_set(*, listing, reserve_price_fen: int | None, reason: str, actor) -> Listing:
+    """R-BID-6: staff in the listing's county set (or clear, None) the secret reserve price,
+    audited with their reason; bidders never see it."""
+    from marketplace.permissions import staff_in_scope
+
+    if actor is None or not staff_in_scope(actor, listing):
+        raise NotAllowed()
+    reason = (reason or "").strip()
+    if not reason:
+        _refuse("reason", _("Reason: say why the reserve price is set or changed (R-BID-6)."))
+    if reserve_price_fen is not None and int(reserve_price_fen) <= 0:
+        _refuse("reserve_yuan", _("Reserve price: must be greater than 0 (R-BID-6)."))
+    with transaction.atomic():
+        listing = _lock(listing)
+        if listing.state == Listing.State.WITHDRAWN:
+            raise Conflict(_("A withdrawn listing has no reserve price."))
+        previous = listing.reserve_price_fen
+        listing.reserve_price_fen = None if reserve_price_fen is None else int(reserve_price_fen)
+        listing.save(update_fields=["reserve_price_fen", "updated_at"])
+        audit.record(
+            action="listing.reserve_set",
+            obj=listing,
+            actor=actor,
+            payload={
+                "reserve_price_fen": listing.reserve_price_fen,
+                "previous_fen": previous,
+                "reason": reason,
+                "rule": "R-BID-6",
+            },
+        )
     return listing
 
 
@@ -563,7 +669,8 @@ def listing_attach_valuation_report(*, listing, report, actor) -> Listing:
 
 
 def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:
-    """R-FAIL-1: a new approved listing of a closed (failed) one, at most 10 % cheaper."""
+    """R-FAIL-1: a new listing of a closed (failed) one, at most 10 % cheaper, submitted for
+    review (R-LIST-3/4, R-LIST-1) with the default deposit at the new price (R-REG-4)."""
     listing_price_fen = int(listing_price_fen)
     with transaction.atomic():
         old = _lock(listing)
@@ -595,10 +702,11 @@ def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:
                 % {"floor": Decimal(floor) / 100},
                 code="below_floor_price",
             )
+        # R-LIST-3: a relisting is reviewed again (price against the reference × factor, the
+        # entrustment's term, the encumbrances): it starts submitted, approved by nobody yet.
         new = Listing(
-            state=Listing.State.APPROVED,
+            state=Listing.State.SUBMITTED,
             relisted_from=old,
-            reviewed_by=old.reviewed_by,
             filed_by=actor if actor is not None else old.filed_by,
             **{
                 f.name: getattr(old, f.name)
@@ -608,6 +716,13 @@ def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:
         )
         new.listing_price_fen = listing_price_fen
         new.price_per_mu_fen = checks.price_per_mu_fen(new)
+        new.deposit_fen = default_deposit_fen(  # R-REG-4 at the new price
+            price_unit=new.price_unit,
+            listing_price_fen=listing_price_fen,
+            area_mu=new.area_mu,
+            county=new.county,
+            right_type=new.right_type,
+        )
         new.number = listing_number_allocate(county=old.county, year=timezone.localdate().year)
         new.save()
         new.parcels.set(old.parcels.all())
@@ -615,7 +730,11 @@ def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:
             action="listing.relisted",
             obj=new,
             actor=actor,
-            payload={"from": old.number, "listing_price_fen": listing_price_fen},
+            payload={
+                "from": old.number,
+                "listing_price_fen": listing_price_fen,
+                "deposit_fen": new.deposit_fen,
+            },
         )
     return new
 

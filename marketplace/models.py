@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .validators import validate_id_number, validate_uscc
+from .validators import uscc_organisation_type, validate_id_number, validate_uscc
 
 digits = RegexValidator(r"^\d+$", _("Digits only."))
 
@@ -148,9 +148,11 @@ class Household(models.Model):
 
 
 def mask_name(name):
+    """R-LIST-7: a natural person's public name is the surname and two stars, whatever the
+    name's length (张** for 张三 and 张三丰 alike); callers showing a household prefix 村民."""
     if not name:
         return ""
-    return name[0] + "*" * max(len(name) - 1, 1)
+    return name[0] + "**"
 
 
 class Collective(models.Model):
@@ -226,6 +228,17 @@ class Enterprise(models.Model):
     @property
     def is_natural_person(self):
         return self.kind == self.Kind.LARGE_GROWER and not self.uscc
+
+    @property
+    def is_company(self):
+        """A company (有限公司, 股份公司 …): registered in that form, or an enterprise by its USCC
+        (authority 9, type 1); a farmers' cooperative (9-3) is not one (R-REG-3)."""
+        return self.kind == self.Kind.COMPANY or uscc_organisation_type(self.uscc) == "91"
+
+    @property
+    def is_individual_business(self):
+        """An individual business (个体工商户, USCC 9-2): legally a natural person's (R-REG-3)."""
+        return uscc_organisation_type(self.uscc) == "92"
 
     def clean(self):
         """R-REG-1: organisations need a USCC; a natural-person grower needs an ID number."""

@@ -54,3 +54,10 @@ def birth_date(id_number):
 def age_on(id_number, on: date):
     born = birth_date(id_number)
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def uscc_organisation_type(code: str) -> str:
+    """Positions 1-2 of a USCC (GB 32100): the registration authority and the organisation type
+    under it, e.g. "91" an enterprise, "92" an individual business, "93" a farmers' cooperative
+    (all registered with market regulation, authority 9); "" when there is no code."""
+    return uscc.compact(code)[:2] if code else ""

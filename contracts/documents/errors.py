@@ -85,6 +85,13 @@ class NoRunnerUp(Conflict):
     default_message = _("There is no runner-up bid for this deal: relist it instead.")
 
 
+class RunnerUpBelowReserve(Conflict):
+    code = "runner_up_below_reserve"
+    default_message = _(
+        "The runner-up's last bid is below the secret reserve price: relist instead (R-BID-6)."
+    )
+
+
 class NoSuchNotice(DomainError):
     code = "not_found"
     http_status = 404

@@ -15,6 +15,7 @@ from .bidding import (
 from .deals import (
     deal_for_listing,
     deal_relist,
+    deal_reserve_set,
     deal_select_mode,
     deal_values,
     deal_withdraw,
@@ -42,6 +43,7 @@ __all__ = [
     "bid_submit",
     "deal_for_listing",
     "deal_relist",
+    "deal_reserve_set",
     "deal_select_mode",
     "deal_values",
     "deal_withdraw",

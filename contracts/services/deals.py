@@ -277,6 +277,15 @@ def award_terms(deal, *, price_fen, at) -> dict:
     }
 
 
+def county_media_follow(deal, *, actor=None):
+    """R-LIST-6: after an award the county-media flag follows the total deal value."""
+    from listings.services import listing_county_media_follow
+
+    listing_county_media_follow(
+        listing=deal.listing, total_value_fen=deal.total_value_fen, actor=actor
+    )
+
+
 def deal_award(deal, *, winner, price_fen, at, actor=None):
     """Inside a transaction holding the deal lock: award, refund the losers, announce (R-DEAL-1/4)."""
     from .registrations import _deposit_release
@@ -289,6 +298,7 @@ def deal_award(deal, *, winner, price_fen, at, actor=None):
         **award_terms(deal, price_fen=price_fen, at=at),
         payload={"price_fen": price_fen, "bidder_number": winner.bidder_number},
     )
+    county_media_follow(deal, actor=actor)
     for registration in deal.registrations.exclude(pk=winner.pk):
         _deposit_release(registration, at=timezone.now(), reason="R-DEAL-4 losing bidder")
     send_on_commit(signals.deal_awarded, deal=deal)
@@ -340,6 +350,25 @@ def deal_relist(*, deal, listing_price_fen: int, actor) -> Deal:
             actor=actor,
             new_listing=new_listing,
             payload={"new_listing": new_listing.number, "price_fen": listing_price_fen},
+        )
+    return deal
+
+
+def deal_reserve_set(*, deal, reserve_price_fen: int | None, reason: str, actor) -> Deal:
+    """R-BID-6: staff set the secret reserve price until the auction closes (audited)."""
+    from listings.services import listing_reserve_set
+
+    with transaction.atomic():
+        deal = lock_deal(deal)
+        auction = Auction.objects.filter(deal=deal).first()
+        closed = auction is not None and auction.state == Auction.State.CLOSED
+        if deal.state not in (Deal.State.REGISTRATION, Deal.State.AUCTION) or closed:
+            raise WrongState(
+                _("The reserve price can be set only until the auction closes (R-BID-6)."),
+                field="reserve_yuan",
+            )
+        listing_reserve_set(
+            listing=deal.listing, reserve_price_fen=reserve_price_fen, reason=reason, actor=actor
         )
     return deal
 

@@ -79,10 +79,19 @@ def is_collective_member(enterprise, listing) -> bool:
     )
 
 
+def is_commercial_capital(enterprise, listing) -> bool:
+    """R-REG-3: companies (by the USCC's organisation type or the registered form, or flagged by
+    staff) and persons from outside the transferor's collective (natural-person growers and
+    individual businesses); farmers' cooperatives and family members of the collective are not."""
+    if enterprise.is_commercial_capital or enterprise.is_company:
+        return True
+    person = enterprise.is_natural_person or enterprise.is_individual_business
+    return person and not is_collective_member(enterprise, listing)
+
+
 def review_tier(enterprise, listing) -> str | None:
     """R-REG-3: commercial capital over 500 mu needs a county review, over 1000 a prefecture one."""
-    outsider_person = enterprise.is_natural_person and not is_collective_member(enterprise, listing)
-    if not (enterprise.is_commercial_capital or outsider_person):
+    if not is_commercial_capital(enterprise, listing):
         return None
     if listing.area_mu >= conf.get("REVIEW_PREFECTURE_MU", county=listing.county_id):
         return QualificationReview.Tier.PREFECTURE
@@ -188,6 +197,7 @@ def review_decide(*, review, actor, approve: bool, reasons="") -> QualificationR
     `contracts.decide_review`)."""
     if not actor.has_perm("contracts.decide_review", review):
         raise RegistrationRefused(_("Only exchange staff decide qualification reviews."))
+    _require_tier(actor, review)
     reasons = (reasons or "").strip()
     if not approve and not reasons:
         raise WrongState(_("Reasons: say why the review is refused."), field="reasons")
@@ -208,6 +218,33 @@ def review_decide(*, review, actor, approve: bool, reasons="") -> QualificationR
             transition(registration, "reject", actor=actor, reason=reasons)
             _deposit_release(registration, at=now, reason="R-REG-3 review refused")
     return review
+
+
+def _require_tier(actor, review):
+    """R-REG-3: county staff (of the listing's county) decide a county-tier review, prefecture
+    staff a prefecture-tier one (prefecture staff have every county in scope)."""
+    from marketplace.errors import NotAllowed
+    from marketplace.permissions import is_prefecture_staff, staff_in_scope
+
+    listing = (
+        Registration.objects.select_related("deal__listing")
+        .get(pk=review.registration_id)
+        .deal.listing
+    )
+    if review.tier == QualificationReview.Tier.PREFECTURE:
+        if not is_prefecture_staff(actor):
+            raise NotAllowed(
+                _(
+                    "A prefecture-tier qualification review is decided by prefecture staff (R-REG-3)."
+                )
+            )
+    elif not staff_in_scope(actor, listing):
+        raise NotAllowed(
+            _(
+                "A county-tier qualification review is decided by staff of the listing's county "
+                "or of the prefecture (R-REG-3)."
+            )
+        )
 
 
 # ---------------------------------------------------------------- deposits and qualification

@@ -78,3 +78,17 @@ def test_the_home_page_lists_the_latest_listings(published):
     _scene, listing = published
     html = Client().get("/").content.decode()
     assert listing.title in html
+
+
+def test_r_list_7_a_two_character_name_shows_as_villager_surname_and_two_stars(
+    db, staff, django_capture_on_commit_callbacks
+):
+    # given a household whose head has a two-character name
+    scene = make_scene(household_name="王五")
+    with django_capture_on_commit_callbacks(execute=True):
+        listing = publish(scene, staff)
+    # when anyone opens the public page
+    html = Client().get(f"/listings/{listing.number.lower()}/").content.decode()
+    # then the transferor is "村民 王**", never "王*" (which tells the name's length)
+    assert "村民 王**" in html
+    assert "王五" not in html

@@ -45,9 +45,17 @@ def responses_of(registration, auction, others_keys):
         yield api.post(bids, {"amount_yuan": "100000", "idempotency_key": key}, format="json")
 
 
+RESERVE_FEN = 98_765  # R-BID-6: a secret reserve no bidder may see, in any form
+
+
+def reserve_forms():
+    # as money is written (not the bare fen, which a hash or a timestamp may contain by chance)
+    return ["987.65", "98,765", "¥987"]
+
+
 def test_no_response_names_another_bidder_during_the_auction_r_bid_1():
-    # given a running auction in which three bidders have bid
-    auction, regs = live_auction(bidders=3)
+    # given a running auction with a secret reserve in which three bidders have bid
+    auction, regs = live_auction(bidders=3, reserve_price_fen=RESERVE_FEN)
     keys = {}
     for i, reg in enumerate(regs):
         client = APIClient()
@@ -63,7 +71,7 @@ def test_no_response_names_another_bidder_during_the_auction_r_bid_1():
     # when each bidder fetches everything it can
     for reg in regs:
         others = [o for o in regs if o.pk != reg.pk]
-        forbidden = [s for o in others for s in secrets_of(o)]
+        forbidden = [s for o in others for s in secrets_of(o)] + reserve_forms()
         other_keys = [keys[o.pk] for o in others]
         for response in responses_of(reg, auction, other_keys):
             body = response.content.decode()

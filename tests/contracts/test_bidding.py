@@ -21,6 +21,7 @@ from contracts.errors import (
     NotQualified,
 )
 from contracts.models import Auction, Bid, Deal, Deposit, Registration
+from listings.models import Listing
 from marketplace.audit import events_for
 from marketplace.payments.models import Refund
 from tests.contracts.factories import announced_listing, end_announcement, live_auction, qualify
@@ -309,6 +310,67 @@ def test_the_reserve_price_is_never_shown_to_bidders_r_bid_6(client):
     }
 
 
+def test_r_bid_6_staff_set_the_reserve_with_a_reason_and_it_is_audited(staff_user):
+    # given a deal in registration
+    listing = announced_listing()
+    deal = services.deal_for_listing(listing)
+    # when staff set a reserve of 600 yuan, giving a reason
+    services.deal_reserve_set(
+        deal=deal, reserve_price_fen=60_000, reason="评估价上调", actor=staff_user
+    )
+    # then the listing carries it and the audit log records who, how much and why
+    assert Listing.objects.get(pk=listing.pk).reserve_price_fen == 60_000
+    event = [e for e in events_for(listing) if e.action == "listing.reserve_set"][-1]
+    assert event.payload["reserve_price_fen"] == 60_000
+    assert event.payload["reason"] == "评估价上调"
+    # and clearing it is audited too
+    services.deal_reserve_set(
+        deal=deal, reserve_price_fen=None, reason="取消底价", actor=staff_user
+    )
+    assert Listing.objects.get(pk=listing.pk).reserve_price_fen is None
+
+
+def test_r_bid_6_the_reserve_needs_staff_a_reason_and_an_open_auction(staff_user):
+    from marketplace.errors import DomainError, NotAllowed
+
+    auction, (a, b) = live_auction(close_in=dt.timedelta(minutes=30))
+    deal = auction.deal
+    # a bidder may not set it
+    with pytest.raises(NotAllowed):
+        services.deal_reserve_set(deal=deal, reserve_price_fen=1, reason="x", actor=a.user)
+    # staff must say why, and the amount must be positive
+    with pytest.raises(DomainError) as exc:
+        services.deal_reserve_set(deal=deal, reserve_price_fen=60_000, reason=" ", actor=staff_user)
+    assert exc.value.field == "reason"
+    with pytest.raises(DomainError) as exc:
+        services.deal_reserve_set(deal=deal, reserve_price_fen=0, reason="x", actor=staff_user)
+    assert exc.value.field == "reserve_yuan"
+    # and once the auction is closed the reserve no longer changes
+    bid(a, "500")
+    services.auction_close(auction_id=auction.pk, now=auction.close_at + dt.timedelta(seconds=1))
+    with pytest.raises(DomainError):
+        services.deal_reserve_set(
+            deal=Deal.objects.get(pk=deal.pk),
+            reserve_price_fen=60_000,
+            reason="x",
+            actor=staff_user,
+        )
+
+
+def test_r_bid_6_the_deal_page_has_the_staff_reserve_form(client, staff_user):
+    # given a deal in registration and staff on its page
+    listing = announced_listing()
+    deal = services.deal_for_listing(listing)
+    client.force_login(staff_user)
+    assert 'name="reserve_yuan"' in client.get(f"/deals/staff/{deal.pk}/").content.decode()
+    # when staff submit the form
+    client.post(
+        f"/deals/staff/{deal.pk}/reserve/", {"reserve_yuan": "612.50", "reason": "委托方要求"}
+    )
+    # then the reserve is set
+    assert Listing.objects.get(pk=listing.pk).reserve_price_fen == 61_250
+
+
 def test_losers_deposits_are_refunded_at_the_close_r_deal_4(django_capture_on_commit_callbacks):
     # given a real auction: three bidders qualified through deposits
     listing = announced_listing()
@@ -336,16 +398,29 @@ def test_losers_deposits_are_refunded_at_the_close_r_deal_4(django_capture_on_co
     assert not Refund.objects.filter(payable__deal_deposit__registration=regs[1]).exists()
 
 
-def test_a_collective_member_may_match_the_winning_price_within_a_working_day_r_bid_9():
-    # given an outsider winning against a member of the transferor's collective
-    auction, (member, outsider) = live_auction(close_in=dt.timedelta(minutes=30), members=1)
+FRIDAY_AFTERNOON = dt.datetime(2026, 12, 4, 15, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+MONDAY_DEADLINE = dt.datetime(2026, 12, 7, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def _outsider_wins_on_friday(auction, member, outsider):
+    """The outsider outbids the member; the auction's close time is then Friday 15:00."""
     bid(member, "500")
     bid(outsider, "510")
-    closed = services.auction_close(
-        auction_id=auction.pk, now=auction.close_at + dt.timedelta(seconds=1)
+    Auction.objects.filter(pk=auction.pk).update(
+        scheduled_close_at=FRIDAY_AFTERNOON, close_at=FRIDAY_AFTERNOON
     )
-    # then the award waits for the priority window
-    assert closed.priority_ends_at is not None
+    return services.auction_close(
+        auction_id=auction.pk, now=FRIDAY_AFTERNOON + dt.timedelta(seconds=1)
+    )
+
+
+def test_a_collective_member_may_match_the_winning_price_within_a_working_day_r_bid_9():
+    # given an outsider winning against a member of the transferor's collective, closed Friday
+    auction, (member, outsider) = live_auction(close_in=dt.timedelta(minutes=30), members=1)
+    closed = _outsider_wins_on_friday(auction, member, outsider)
+    # then the award waits for the priority window: 1 working day, across the weekend, to
+    # Monday's deadline (R-TIME-2: 17:00)
+    assert closed.priority_ends_at == MONDAY_DEADLINE
     assert Deal.objects.get(pk=auction.deal_id).state == Deal.State.AUCTION
     # when the member matches
     services.priority_claim(deal=auction.deal, user=member.user)
@@ -356,13 +431,16 @@ def test_a_collective_member_may_match_the_winning_price_within_a_working_day_r_
 
 
 def test_without_a_match_the_outsider_is_awarded_after_the_window_r_bid_9():
+    # given the priority window of an auction closed on Friday runs to Monday 17:00
     auction, (member, outsider) = live_auction(close_in=dt.timedelta(minutes=30), members=1)
-    bid(member, "500")
-    bid(outsider, "510")
-    closed = services.auction_close(
-        auction_id=auction.pk, now=auction.close_at + dt.timedelta(seconds=1)
-    )
-    assert services.priority_windows_finish(now=closed.priority_ends_at) == 1
+    closed = _outsider_wins_on_friday(auction, member, outsider)
+    assert closed.priority_ends_at == MONDAY_DEADLINE
+    # then on Saturday and up to a minute before Monday's deadline nothing is awarded yet
+    saturday = FRIDAY_AFTERNOON + dt.timedelta(days=1)
+    assert services.priority_windows_finish(now=saturday) == 0
+    assert services.priority_windows_finish(now=MONDAY_DEADLINE - dt.timedelta(minutes=1)) == 0
+    # and at the deadline the outsider is awarded
+    assert services.priority_windows_finish(now=MONDAY_DEADLINE) == 1
     assert Deal.objects.get(pk=auction.deal_id).winner_id == outsider.pk
 
 

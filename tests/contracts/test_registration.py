@@ -181,3 +181,80 @@ def test_a_refused_review_refunds_the_deposit_r_reg_3(
     registration.refresh_from_db()
     assert registration.state == Registration.State.REJECTED
     assert Refund.objects.filter(payable=registration.deposit.payable).exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "prefix", "member", "tier"),
+    [
+        # a 有限公司 (USCC 9-1: industry and commerce, enterprise) is commercial capital
+        ("leading", "91", False, "county"),
+        ("company", "91", True, "county"),
+        # a farmers' cooperative (9-3) is not
+        ("cooperative", "93", False, None),
+        # an individual business (9-2) is a person: commercial capital outside the collective
+        ("family_farm", "92", False, "county"),
+        ("family_farm", "92", True, None),
+    ],
+)
+def test_r_reg_3_the_organisation_type_comes_from_the_uscc_and_the_registered_form(
+    kind, prefix, member, tier
+):
+    # given a 600-mu listing and a bidder without the commercial-capital flag
+    from marketplace.demo import make_uscc
+
+    listing = announced_listing(area_mu="600")
+    user = bidder(
+        kind=kind,
+        uscc=make_uscc("433126", prefix, 70001),
+        is_commercial_capital=False,
+        collective_village=listing.village if member else None,
+    )
+    # when it registers
+    registration = services.registration_create(listing=listing, user=user)
+    # then the review follows what the USCC and the registered form say it is
+    review = QualificationReview.objects.filter(registration=registration).first()
+    assert (review.tier if review else None) == tier
+
+
+def _county_staff(county):
+    return kernel.UserFactory(role="exchange_staff", is_staff=True, county=county)
+
+
+def test_r_reg_3_county_staff_cannot_decide_a_prefecture_review(staff_user):
+    # given a prefecture-tier review (1,200 mu) of a company
+    listing = announced_listing(area_mu="1200")
+    registration = services.registration_create(listing=listing, user=bidder())
+    assert registration.review.tier == "prefecture"
+    # when the county's staff try to decide it, they are refused and nothing changes
+    from marketplace.errors import NotAllowed
+
+    with pytest.raises(NotAllowed) as exc:
+        services.review_decide(
+            review=registration.review, actor=_county_staff(listing.county), approve=True
+        )
+    assert "R-REG-3" in str(exc.value.message)
+    assert QualificationReview.objects.get(pk=registration.review.pk).state == "pending"
+    # and prefecture staff decide it
+    services.review_decide(review=registration.review, actor=staff_user, approve=True)
+    assert QualificationReview.objects.get(pk=registration.review.pk).state == "approved"
+
+
+def test_r_reg_3_a_county_review_is_decided_by_that_countys_staff():
+    # given a county-tier review (600 mu)
+    listing = announced_listing(area_mu="600")
+    registration = services.registration_create(listing=listing, user=bidder())
+    assert registration.review.tier == "county"
+    # then staff of another county are refused
+    from marketplace.errors import NotAllowed
+
+    with pytest.raises(NotAllowed):
+        services.review_decide(
+            review=registration.review,
+            actor=_county_staff(kernel.CountyFactory(code="433130", name="龙山县")),
+            approve=True,
+        )
+    # and the listing county's staff decide it
+    services.review_decide(
+        review=registration.review, actor=_county_staff(listing.county), approve=True
+    )
+    assert QualificationReview.objects.get(pk=registration.review.pk).state == "approved"

@@ -85,9 +85,14 @@ def test_r_deal_5_not_paying_in_time_defaults_cancels_the_payable_and_forfeits(
     assert Deposit.objects.get(registration=a.registration).state == "forfeited"
 
 
-def auction_deal(capture):
+def auction_deal(capture, reserve_price_fen=None):
     """Two qualified bidders bid in a real auction; the higher one is awarded."""
-    listing = announced_listing(price_fen=50_000, increment_fen=1_000, deposit_fen=100_000)
+    listing = announced_listing(
+        price_fen=50_000,
+        increment_fen=1_000,
+        deposit_fen=100_000,
+        reserve_price_fen=reserve_price_fen,
+    )
     kernel.OperatorFactory(station=kernel.ServiceStationFactory(township=listing.township))
     first, second = bidder_user(), bidder_user()
     with capture(execute=True):
@@ -128,6 +133,28 @@ def test_r_deal_5_staff_award_the_runner_up_at_its_last_bid(db, django_capture_o
     services.deadlines_sweep(now=after(new.sign_by))
     with pytest.raises(NoRunnerUp):
         services.deal_award_runner_up(deal=Deal.objects.get(pk=deal.pk), actor=staff)
+
+
+def test_r_bid_6_the_runner_up_is_not_awarded_below_the_reserve(
+    db, django_capture_on_commit_callbacks
+):
+    # given a reserve of 525 yuan: the winner bid 530, the runner-up 520, then the winner defaulted
+    deal, winner, runner = auction_deal(
+        django_capture_on_commit_callbacks, reserve_price_fen=52_500
+    )
+    assert deal.winner == winner and deal.price_fen == 53_000
+    services.deadlines_sweep(now=after(Contract.objects.get(deal=deal).sign_by))
+    staff = kernel.UserFactory(role="exchange_staff")
+    # when staff award the deal to the runner-up
+    from contracts.documents.errors import RunnerUpBelowReserve
+
+    with pytest.raises(RunnerUpBelowReserve) as exc:
+        services.deal_award_runner_up(deal=Deal.objects.get(pk=deal.pk), actor=staff)
+    # then it is refused, saying why (R-BID-6), and the deal still awaits a decision
+    assert "R-BID-6" in str(exc.value.message)
+    deal = Deal.objects.get(pk=deal.pk)
+    assert deal.state == "defaulted" and deal.winner == winner
+    assert DealDefault.objects.get(deal=deal).resolution == ""
 
 
 def test_r_deal_5_the_runner_up_award_is_a_logged_transition_with_a_new_announcement(
@@ -171,9 +198,9 @@ def test_r_deal_5_staff_relist_a_defaulted_deal(db, django_capture_on_commit_cal
     new_listing = services.deal_relist_after_default(
         deal=Deal.objects.get(pk=a.deal.pk), listing_price_fen=47_500, actor=a.staff
     )
-    # then a new approved listing exists and the decision is recorded
+    # then a new listing awaits review (R-LIST-3) and the decision is recorded
     assert (
-        new_listing.state == Listing.State.APPROVED and new_listing.relisted_from == a.deal.listing
+        new_listing.state == Listing.State.SUBMITTED and new_listing.relisted_from == a.deal.listing
     )
     default = DealDefault.objects.get(deal=a.deal)
     assert default.resolution == "relist" and default.new_listing == new_listing

@@ -136,3 +136,30 @@ def test_the_one_time_code_is_also_e_mailed(
     # then the code is e-mailed through Django's mail backend
     mails = [m for m in mailoutbox if code in m.body]
     assert len(mails) == 1 and mails[0].to == [awarded.buyer.email]
+
+
+def test_r_deal_2_both_parties_sign_within_5_working_days_across_a_holiday(
+    db, django_capture_on_commit_callbacks
+):
+    """R-DEAL-2: the signing deadline is the 5th working day after the award, 17:00 (R-TIME-2),
+    skipping a three-day holiday and a weekend entered as overrides (R-TIME-3)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from marketplace import workdays
+    from marketplace.models import WorkdayOverride
+
+    # given the next twelve days laid out by hand: days 1-3 a holiday, days 6-7 a weekend
+    today = timezone.localdate()
+    rest = {1, 2, 3, 6, 7}
+    for n in range(1, 13):
+        WorkdayOverride.objects.create(
+            date=today + dt.timedelta(days=n), is_workday=n not in rest, note="test"
+        )
+    # when a deal is awarded today
+    a = awarded_deal(django_capture_on_commit_callbacks, geometry=False)
+    assert timezone.localdate(a.deal.awarded_at) == today
+    # then the parties must sign by day 10 (working days 4, 5, 8, 9, 10) at 17:00
+    assert a.contract.sign_by == workdays.deadline_at(today + dt.timedelta(days=10), hour=17)
+    assert timezone.localtime(a.contract.sign_by).hour == 17

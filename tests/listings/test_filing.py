@@ -39,6 +39,22 @@ def test_the_deposit_defaults_to_30_percent_of_a_years_rent_at_least_1000_yuan(s
     assert listing.deposit_fen == 1770_00
 
 
+def test_r_reg_4_a_deposit_below_1000_yuan_is_raised_to_1000(scene):
+    # 226 yuan × 11.8 mu = 2,666.80 yuan a year; 30 % = 800.04 yuan → the minimum, 1,000 yuan
+    listing = scene.file(listing_price_fen=226_00)
+    assert listing.deposit_fen == 1000_00
+
+
+def test_r_reg_4_a_deposit_is_rounded_up_to_whole_yuan_above_the_minimum(scene):
+    # 300 yuan × 11.8 mu = 3,540 yuan; 30 % = 1,062 yuan; 301 yuan: 1,065.54 → 1,066 yuan
+    assert scene.file(listing_price_fen=300_00, parcels=scene.parcels).deposit_fen == 1062_00
+    listing = Listing.objects.get()
+    from listings import services
+
+    services.listing_withdraw(listing=listing, actor=scene.operator, reason="重新填写")
+    assert scene.file(listing_price_fen=301_00).deposit_fen == 1066_00
+
+
 def test_r_right_4_it_refuses_a_term_beyond_the_contract_right(scene):
     with pytest.raises(Invalid) as exc:
         scene.file(term_end=dt.date(2050, 1, 1))
@@ -157,3 +173,44 @@ def test_it_refuses_a_listing_without_parcels(scene):
     with pytest.raises(Invalid) as exc:
         scene.file(parcels=[])
     assert exc.value.field == "parcels"
+
+
+def test_r_right_3_an_encumbrance_starting_after_the_term_ends_does_not_block(scene):
+    # given a mortgage registered to start the day after the term (2027-01-01..2036-12-31) ends
+    f.EncumbranceFactory(parcel=scene.parcels[0], starts_on=dt.date(2037, 1, 1))
+    # then the listing may be filed: the parcel is not mortgaged while it is let
+    assert scene.file().state == Listing.State.DRAFT
+
+
+def test_r_right_3_an_encumbrance_starting_before_the_term_ends_blocks(scene):
+    # given a lease that starts on the last day of the term
+    f.EncumbranceFactory(parcel=scene.parcels[0], kind="lease", starts_on=dt.date(2036, 12, 31))
+    # then the filing is refused on the parcels
+    with pytest.raises(Invalid) as exc:
+        scene.file()
+    assert exc.value.field == "parcels"
+    assert "R-RIGHT-3" in str(exc.value.message)
+
+
+def test_r_right_3_an_encumbrance_ending_before_the_term_starts_does_not_block(scene):
+    # given a lease in force today that ends the day before the term starts
+    f.EncumbranceFactory(
+        parcel=scene.parcels[0],
+        kind="lease",
+        starts_on=dt.date(2020, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+    )
+    # then the listing may be filed
+    assert scene.file().state == Listing.State.DRAFT
+
+
+def test_r_right_3_review_checks_the_encumbrance_over_the_term(scene):
+    # given a filed listing and, after filing, a seizure starting after the term ends
+    from listings.checks import review_checks
+
+    listing = scene.file()
+    f.EncumbranceFactory(parcel=scene.parcels[0], kind="seizure", starts_on=dt.date(2037, 1, 1))
+    # then the review check passes; a seizure starting within the term fails it
+    assert {c.rule: c for c in review_checks(listing)}["R-RIGHT-3"].ok
+    f.EncumbranceFactory(parcel=scene.parcels[1], kind="seizure", starts_on=dt.date(2030, 6, 1))
+    assert not {c.rule: c for c in review_checks(listing)}["R-RIGHT-3"].ok

@@ -170,6 +170,15 @@ def test_r_list_6_a_deal_of_300000_yuan_or_more_is_flagged_for_county_media(scen
     assert listing.publish_in_county_media is True
 
 
+def test_r_list_6_a_deal_just_below_300000_yuan_is_not_flagged(scene, staff):
+    # 2,542.37 yuan × 11.8 mu × 10 years = 299,999.66 yuan: below the threshold
+    listing = scene.file(listing_price_fen=2542_37)
+    listing = services.listing_submit(listing=listing, actor=scene.operator)
+    listing = services.listing_approve(listing=attach(listing, staff), actor=staff)
+    listing = services.listing_publish(listing=listing, actor=staff)
+    assert listing.publish_in_county_media is False
+
+
 def test_publishing_sends_the_signal_on_commit(approved, staff, django_capture_on_commit_callbacks):
     received = []
 
@@ -215,11 +224,61 @@ def test_r_fail_1_relisting_may_lower_the_price_by_at_most_10_percent(closed, st
         services.listing_relist(listing=closed, listing_price_fen=449_99, actor=staff)
     assert "R-FAIL-1" in str(exc.value.message)
     new = services.listing_relist(listing=closed, listing_price_fen=450_00, actor=staff)
-    assert new.state == Listing.State.APPROVED
+    assert new.state == Listing.State.SUBMITTED
     assert new.relisted_from == closed
     assert new.number != closed.number
     assert list(new.parcels.all()) == list(closed.parcels.all())
     assert new.price_per_mu_fen == 450_00
+
+
+def test_r_list_3_a_relisting_goes_through_review_again(closed, staff):
+    # when a closed (failed) listing is relisted
+    new = services.listing_relist(listing=closed, listing_price_fen=480_00, actor=staff)
+    # then it awaits review: nobody has approved it yet
+    assert new.state == Listing.State.SUBMITTED
+    assert new.reviewed_by is None
+    # and staff approve it after the checks
+    assert services.listing_approve(listing=new, actor=staff).state == Listing.State.APPROVED
+
+
+def test_r_list_4_a_relisting_below_the_reference_times_factor_is_not_approved(scene, staff):
+    # given a listing at 350 yuan/mu/yr approved against a reference of 400 (× 0.8 = 320)
+    listing = services.listing_submit(
+        listing=scene.file(listing_price_fen=350_00), actor=scene.operator
+    )
+    listing = services.listing_approve(listing=attach(listing, staff), actor=staff)
+    listing = services.listing_close(listing=services.listing_publish(listing=listing, actor=staff))
+    # when it is relisted 10 % cheaper (R-FAIL-1 allows it): 315 < 320
+    new = services.listing_relist(listing=listing, listing_price_fen=315_00, actor=staff)
+    # then review refuses it under R-LIST-4
+    assert not {c.rule: c.ok for c in review_checks(new)}["R-LIST-4"]
+    with pytest.raises(Invalid) as exc:
+        services.listing_approve(listing=new, actor=staff)
+    assert "R-LIST-4" in str(exc.value.message)
+    assert Listing.objects.get(pk=new.pk).state == Listing.State.SUBMITTED
+
+
+def test_r_list_1_a_relisting_with_an_expired_entrustment_is_not_approved(closed, staff, scene):
+    # given the household's entrustment expired yesterday
+    scene.entrustment.valid_until = timezone.localdate() - dt.timedelta(days=1)
+    scene.entrustment.save()
+    # when the listing is relisted
+    new = services.listing_relist(listing=closed, listing_price_fen=480_00, actor=staff)
+    # then it is not approved already, and review refuses it, naming the entrustment
+    assert new.state == Listing.State.SUBMITTED
+    with pytest.raises(Invalid) as exc:
+        services.listing_approve(listing=new, actor=staff)
+    assert exc.value.field == "entrustment"
+    assert "R-LIST-1" in str(exc.value.message)
+
+
+def test_r_reg_4_a_relisting_recomputes_the_default_deposit(closed, staff):
+    # given the listing at 500 yuan × 11.8 mu: deposit 30 % = 1,770 yuan
+    assert closed.deposit_fen == 1770_00
+    # when it is relisted at 450 yuan
+    new = services.listing_relist(listing=closed, listing_price_fen=450_00, actor=staff)
+    # then the deposit is 30 % of the new year's rent: 450 × 11.8 × 30 % = 1,593 yuan
+    assert new.deposit_fen == 1593_00
 
 
 def test_r_fail_1_a_listing_is_relisted_once(closed, staff):

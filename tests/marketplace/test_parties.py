@@ -102,3 +102,20 @@ def test_chinese_is_shown_first_even_to_a_browser_that_asks_for_english(client):
     client.cookies["django_language"] = "en"
     response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert "Username" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name, masked",
+    [("张三", "张**"), ("张三丰", "张**"), ("欧阳修文", "欧**"), ("李", "李**")],
+)
+def test_r_list_7_a_natural_persons_name_is_masked_to_surname_and_two_stars(name, masked):
+    # R-LIST-7: "村民 张**" for every natural person; the stars never reveal the name's length
+    from marketplace.models import mask_name
+
+    assert mask_name(name) == masked
+
+
+def test_r_list_7_an_empty_name_stays_empty():
+    from marketplace.models import mask_name
+
+    assert mask_name("") == ""

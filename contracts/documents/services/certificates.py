@@ -94,6 +94,7 @@ def certificate_issue(*, deal, actor, batch=None) -> Certificate:
             deal, "complete", actor=actor, at=now, payload={"certificate": certificate.number}
         )
         _record_price(deal, now)
+        _record_lease(deal, actor)
         audit.record(
             action="certificate.issued",
             obj=certificate,
@@ -104,6 +105,21 @@ def certificate_issue(*, deal, actor, batch=None) -> Certificate:
             partial(render_certificate_task.delay, certificate.pk, batch.pk if batch else None)
         )
     return certificate
+
+
+def _record_lease(deal, actor):
+    """R-RIGHT-3: the completed deal's parcels are let to the transferee for the term."""
+    from listings.services import lease_encumbrance_record
+
+    listing = deal.listing
+    lease_encumbrance_record(
+        parcels=listing.parcels.all(),
+        lessee=deal.transferee.name,
+        starts_on=listing.term_start,
+        ends_on=listing.term_end,
+        reference=deal.number,
+        actor=actor,
+    )
 
 
 def _record_price(deal, now):

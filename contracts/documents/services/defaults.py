@@ -15,7 +15,7 @@ from marketplace import audit
 from marketplace.notifications import notify_users
 
 from .. import recipients
-from ..errors import NoRunnerUp, WrongState
+from ..errors import NoRunnerUp, RunnerUpBelowReserve, WrongState
 from ..models import Contract, DealDefault, Settlement, Signature
 from .common import active_contract, lock_deal, transition
 from .signing import signed_parties
@@ -141,7 +141,7 @@ def deal_award_runner_up(*, deal, actor) -> Deal:
     receiver of the same signal); the certificate waits until the new announcement is over.
     """
     from contracts.services.common import send_on_commit
-    from contracts.services.deals import award_terms
+    from contracts.services.deals import award_terms, county_media_follow
 
     now = timezone.now()
     with transaction.atomic():
@@ -153,6 +153,9 @@ def deal_award_runner_up(*, deal, actor) -> Deal:
         if found is None:
             raise NoRunnerUp()
         registration, price_fen = found
+        reserve = deal.listing.reserve_price_fen
+        if reserve and price_fen < reserve:  # R-BID-6 holds for the runner-up too
+            raise RunnerUpBelowReserve()
         transition(
             deal,
             "award_runner_up",
@@ -167,6 +170,7 @@ def deal_award_runner_up(*, deal, actor) -> Deal:
                 "rule": "R-DEAL-5",
             },
         )
+        county_media_follow(deal, actor=actor)
         default.resolution = DealDefault.Resolution.RUNNER_UP
         default.runner_up = registration
         default.decided_by, default.decided_at = actor, now
