@@ -169,7 +169,9 @@ def define(key, *, rule, section, label, default, kind, by_right_type=False, hel
     return REGISTRY[key]
 
 
-RULE_ORDER = ("R-TIME", "R-RIGHT", "R-LIST", "R-REG", "R-MODE", "R-BID", "R-DEAL", "R-FAIL")
+RULE_ORDER = (
+    "R-TIME", "R-RIGHT", "R-LIST", "R-REG", "R-MODE", "R-BID", "R-DEAL", "R-FAIL", "R-STORE"
+)  # fmt: skip
 
 
 def _rule_key(rule: str):
@@ -408,3 +410,4 @@ SECTION_LISTING = gettext_lazy("Listing and announcement")
 SECTION_REGISTRATION = gettext_lazy("Registration and deposit")
 SECTION_AUCTION = gettext_lazy("Trading mode and auction")
 SECTION_DEAL = gettext_lazy("After the auction")
+SECTION_STORAGE = gettext_lazy("Floor-price storage")

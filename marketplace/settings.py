@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "listings",
     "contracts",
     "contracts.documents",
+    "contracts.storage",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",
@@ -249,6 +250,11 @@ CELERY_BEAT_SCHEDULE["contract-documents-deadlines"] = {
 }
 CELERY_BEAT_SCHEDULE["contract-documents-rent-reminders"] = {
     "task": "contract_documents.rent_reminders",
+    "schedule": 24 * 60 * 60,
+}
+# Floor-price storage: guarantee instalments due (R-STORE-3) become payouts, daily.
+CELERY_BEAT_SCHEDULE["storage-instruct-due-guarantees"] = {
+    "task": "storage.instruct_due_guarantees",
     "schedule": 24 * 60 * 60,
 }
 # Deals: R-MODE-1 when announcement periods end; overdue auctions closed (R-BID-8), R-BID-9 windows.

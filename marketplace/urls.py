@@ -53,6 +53,7 @@ urlpatterns = [
     path("deals/", include("contracts.urls")),
     path("documents/", include("contracts.documents.urls")),
     path("verify/", include("contracts.documents.verify_urls")),
+    path("storage/", include("contracts.storage.urls")),
 ]
 
 if settings.DEBUG:

@@ -12,6 +12,7 @@ PURPOSES = {
     "fee_income": _("Service-fee income"),
     "forfeit_income": _("Forfeited-deposit income"),
     "storage_guarantee_payable": _("Storage guaranteed rent owed"),
+    "storage_fund": _("Storage centre's guarantee fund"),
     "insurance_claim_payable": _("Insurance claim owed"),
 }
 

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StorageConfig(AppConfig):
+    """Floor-price storage (保底价兜底收储, issue 11): offers, storage contracts, yearly guarantees.
+
+    Its own app label (`storage`) so its migrations never collide with the deals app's.
+    """
+
+    name = "contracts.storage"
+    label = "storage"
+    verbose_name = _("Floor-price storage")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import conf, permissions, receivers  # noqa: F401  (registers perms and signals)
+
+        conf.define()

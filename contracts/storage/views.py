@@ -1,0 +1,290 @@
+"""Pages of floor-price storage (/storage/): the storage operator's dashboard, offers, contracts
+and guarantees; the station's offer step; staff and auditor read views. Every view asks the
+access policy (contracts/storage/permissions.py); views validate, call one service or selector,
+and render."""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from listings.models import Parcel, Right
+from marketplace import permissions as policy
+from marketplace.errors import DomainError
+from marketplace.models import Household
+
+from . import selectors, services
+from .models import GuaranteeInstalment, StorageContract, StorageOffer
+
+
+def _offer(request, pk, **kwargs):
+    return get_object_or_404(StorageOffer.objects.select_related("household__village"), pk=pk)
+
+
+def _contract(request, pk, **kwargs):
+    return get_object_or_404(
+        StorageContract.objects.select_related("household__village", "offer"), pk=pk
+    )
+
+
+def _household(request, household_id, **kwargs):
+    return get_object_or_404(Household.objects.select_related("village__township"), pk=household_id)
+
+
+def _instalment(request, pk, **kwargs):
+    return get_object_or_404(GuaranteeInstalment.objects.select_related("contract"), pk=pk)
+
+
+def _refused(request, exc, form=None):
+    if form is not None and exc.field and exc.field in form.fields:
+        form.add_error(exc.field, str(exc.message))
+    else:
+        messages.error(request, str(exc.message))
+
+
+@policy.permission_required("storage.view_pages")
+def dashboard(request):
+    user = request.user
+    offers = selectors.offers_for_user(user)
+    contracts = selectors.contracts_for_user(user)
+    instalments = selectors.instalments_with_status(
+        selectors.instalments_for_user(user).exclude(payout__state="confirmed")
+    )
+    todo = {
+        "offers_open": offers.filter(state=StorageOffer.State.OFFERED).count(),
+        "to_sign": contracts.filter(
+            state=StorageContract.State.READY, centre_signed_at__isnull=True
+        ),
+        "household_to_sign": contracts.filter(
+            state=StorageContract.State.READY, household_signed_at__isnull=True
+        ),
+        "due": [row for row in instalments if row.status in ("due", "overdue")],
+    }
+    return render(
+        request,
+        "storage/dashboard.html",
+        {"todo": todo, "offers": offers[:10], "contracts": contracts[:10]},
+    )
+
+
+@policy.permission_required("storage.view_pages")
+def offer_list(request):
+    return render(
+        request, "storage/offer_list.html", {"offers": selectors.offers_for_user(request.user)}
+    )
+
+
+@policy.permission_required("storage.view_pages")
+def station_households(request):
+    """The station's relocated households with land, each with its storage state (R-FAIL-2)."""
+    user = request.user
+    if user.role != "station_operator" or not user.station_id:
+        households = Household.objects.none()
+    else:
+        households = Household.objects.filter(
+            is_relocated=True, village__township_id=user.station.township_id
+        ).select_related("village")
+    offers = {o.household_id: o for o in selectors.offers_for_user(user)}
+    rows = [{"household": h, "offer": offers.get(h.pk)} for h in households]
+    return render(request, "storage/station.html", {"rows": rows})
+
+
+class OfferForm(forms.Form):
+    right = forms.ModelChoiceField(queryset=Right.objects.none(), label=gettext_lazy("Right"))
+    parcels = forms.ModelMultipleChoiceField(
+        queryset=Parcel.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Parcels"),
+    )
+    term_start = forms.DateField(
+        label=gettext_lazy("Storage term starts"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    term_end = forms.DateField(
+        label=gettext_lazy("Storage term ends"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        rights = Right.objects.filter(
+            holders__household=household, right_type__in=services.STORABLE_RIGHTS
+        ).distinct()
+        self.fields["right"].queryset = rights
+        self.fields["right"].label_from_instance = lambda r: (
+            _("%(right)s %(number)s until %(end)s")
+            % {
+                "right": r.get_right_type_display(),
+                "number": r.certificate_number,
+                "end": r.ends_on.isoformat(),
+            }
+        )
+        self.fields["parcels"].queryset = Parcel.objects.filter(rights__in=rights).distinct()
+        self.fields["parcels"].label_from_instance = lambda p: (
+            _("%(name)s (%(code)s, %(land_class)s, %(area)s mu)")
+            % {
+                "name": p.name,
+                "code": p.code,
+                "land_class": p.get_land_class_display(),
+                "area": p.area_mu.normalize(),
+            }
+        )
+
+
+@policy.permission_required("storage.make_offer", _household)
+def offer_new(request, household_id):
+    """The station's (or storage operator's) offer step: quote first, then make the offer."""
+    household = _household(request, household_id)
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    today = timezone.localdate()
+    initial = {"term_start": today + dt.timedelta(days=1)}
+    form = OfferForm(data, household=household, initial=initial)
+    quote = None
+    if data is not None and form.is_valid():
+        args = {
+            "household": household,
+            "right": form.cleaned_data["right"],
+            "parcels": list(form.cleaned_data["parcels"]),
+            "term_start": form.cleaned_data["term_start"],
+            "term_end": form.cleaned_data["term_end"],
+        }
+        try:
+            if request.method == "POST" and request.POST.get("confirm"):
+                offer = services.storage_offer_create(actor=request.user, **args)
+                messages.success(request, _("The storage offer was made."))
+                return redirect(offer.get_absolute_url())
+            quote = services.offer_quote(**args)
+        except DomainError as exc:
+            _refused(request, exc, form)
+    return render(
+        request,
+        "storage/offer_new.html",
+        {"household": household, "form": form, "quote": quote},
+    )
+
+
+@policy.permission_required("storage.view_storage", _offer)
+def offer_detail(request, pk):
+    offer = _offer(request, pk)
+    return render(
+        request,
+        "storage/offer_detail.html",
+        {
+            "offer": offer,
+            "lines": offer.lines.select_related("parcel"),
+            "can_decide": request.user.has_perm("storage.decide_offer", offer),
+        },
+    )
+
+
+@require_POST
+@policy.permission_required("storage.decide_offer", _offer)
+def offer_decide(request, pk):
+    offer = _offer(request, pk)
+    try:
+        if request.POST.get("decision") == "accept":
+            contract = services.storage_offer_accept(offer=offer, actor=request.user)
+            messages.success(
+                request, _("Accepted: contract %(number)s") % {"number": contract.number}
+            )
+            return redirect(contract.get_absolute_url())
+        services.storage_offer_decline(offer=offer, actor=request.user)
+        messages.success(request, _("The household declined the offer."))
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect(offer.get_absolute_url())
+
+
+@policy.permission_required("storage.view_pages")
+def contract_list(request):
+    return render(
+        request,
+        "storage/contract_list.html",
+        {"contracts": selectors.contracts_for_user(request.user)},
+    )
+
+
+@policy.permission_required("storage.view_storage", _contract)
+def contract_detail(request, pk):
+    contract = _contract(request, pk)
+    user = request.user
+    return render(
+        request,
+        "storage/contract_detail.html",
+        {
+            "c": contract,
+            "lines": contract.offer.lines.select_related("parcel"),
+            "instalments": selectors.instalments_with_status(contract.instalments.all()),
+            "can_witness": user.has_perm("storage.witness_contract", contract),
+            "can_sign_centre": user.has_perm("storage.sign_for_centre", contract),
+            "can_pay": user.has_perm("storage.pay_guarantee", contract),
+            "marks": StorageContract.Mark.choices,
+        },
+    )
+
+
+@policy.permission_required("storage.view_storage", _contract)
+def contract_pdf(request, pk):
+    contract = _contract(request, pk)
+    if not contract.pdf:
+        raise Http404
+    return FileResponse(
+        contract.pdf.open("rb"), content_type="application/pdf", filename=f"{contract.number}.pdf"
+    )
+
+
+@require_POST
+@policy.permission_required("storage.witness_contract", _contract)
+def contract_sign_household(request, pk):
+    contract = _contract(request, pk)
+    try:
+        services.storage_contract_sign_household(
+            contract=contract,
+            operator=request.user,
+            scan=request.FILES.get("scan"),
+            mark=request.POST.get("mark", ""),
+            pdf_sha256=request.POST.get("pdf_sha256", ""),
+            confirmed=bool(request.POST.get("confirmed")),
+        )
+        messages.success(request, _("The household's signature is recorded."))
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect(contract.get_absolute_url())
+
+
+@require_POST
+@policy.permission_required("storage.sign_for_centre", _contract)
+def contract_sign_centre(request, pk):
+    contract = _contract(request, pk)
+    try:
+        services.storage_contract_sign_centre(
+            contract=contract, user=request.user, pdf_sha256=request.POST.get("pdf_sha256", "")
+        )
+        messages.success(request, _("Signed for the storage centre."))
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect(contract.get_absolute_url())
+
+
+@policy.permission_required("storage.view_pages")
+def instalment_list(request):
+    rows = selectors.instalments_with_status(
+        selectors.instalments_for_user(request.user).order_by("due_on", "pk")
+    )
+    return render(request, "storage/instalment_list.html", {"rows": rows})
+
+
+@require_POST
+@policy.permission_required("storage.pay_guarantee", _instalment)
+def instalment_pay(request, pk):
+    instalment = _instalment(request, pk)
+    try:
+        services.guarantee_instalment_pay(instalment=instalment, actor=request.user)
+        messages.success(request, _("The guarantee payout is instructed."))
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect("storage:instalments")

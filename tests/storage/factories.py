@@ -1,0 +1,116 @@
+"""A county with a storage centre, floor prices (R-STORE-1) and a relocated household's right."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from contracts.storage import services
+from tests import factories as kernel
+from tests.listings import factories as lf
+from valuation.models import FloorPrice
+
+FLOORS = {"paddy": 300_00, "dry_land": 200_00, "garden": 250_00, "forest_land": 30_00}
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\x0bIDATx\x9cc\xf8\x0f\x04\x00\t\xfb\x03\xfd\xfb^k+"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def floors(county, *, effective_from=dt.date(2020, 1, 1), **overrides):
+    for land_class, fen in {**FLOORS, **overrides}.items():
+        FloorPrice.objects.create(
+            county=county,
+            land_class=land_class,
+            floor_per_mu_year_fen=fen,
+            effective_from=effective_from,
+            source="古政发〔2020〕1号",
+        )
+
+
+@dataclass
+class StorageScene:
+    county: object
+    centre: object
+    township: object
+    village: object
+    station_operator: object
+    storage_operator: object
+    household: object
+    right: object
+    parcels: list
+
+
+def storage_scene(*, relocated=True, with_floors=True):
+    county = kernel.CountyFactory(code="433126", name="古丈县")
+    centre = kernel.StorageCenterFactory(county=county)
+    township = kernel.TownshipFactory(county=county, name="默戎镇", code="003")
+    village = kernel.VillageFactory(township=township, name="龙坪村", code="001")
+    station = kernel.ServiceStationFactory(township=township)
+    household = kernel.HouseholdFactory(village=village, is_relocated=relocated, name="张三丰")
+    parcels = [
+        lf.ParcelFactory(
+            village=village, land_class="paddy", area_mu=Decimal("2.5"), geometry=lf.square()
+        ),
+        lf.ParcelFactory(
+            village=village,
+            land_class="dry_land",
+            area_mu=Decimal("1.25"),
+            geometry=lf.square(lon=Decimal("109.9505")),
+        ),
+    ]
+    right = lf.RightFactory(parcels=parcels, ends_on=dt.date(2047, 12, 31))
+    lf.RightHolderFactory(right=right, household=household)
+    if with_floors:
+        floors(county)
+    return StorageScene(
+        county=county,
+        centre=centre,
+        township=township,
+        village=village,
+        station_operator=kernel.OperatorFactory(station=station),
+        storage_operator=kernel.StorageOperatorFactory(storage_center=centre),
+        household=household,
+        right=right,
+        parcels=parcels,
+    )
+
+
+def offer(scene, *, term_start=dt.date(2027, 1, 1), term_end=dt.date(2036, 12, 31), **kw):
+    return services.storage_offer_create(
+        household=scene.household,
+        right=scene.right,
+        parcels=kw.pop("parcels", scene.parcels),
+        term_start=term_start,
+        term_end=term_end,
+        actor=kw.pop("actor", scene.station_operator),
+        **kw,
+    )
+
+
+def scan():
+    return SimpleUploadedFile("scan.png", PNG, content_type="image/png")
+
+
+def signed_contract(scene, **offer_kw):
+    """An offer accepted, its PDF rendered (eagerly) and signed by household and centre."""
+    from contracts.storage.models import StorageContract
+
+    o = offer(scene, **offer_kw)
+    contract = services.storage_offer_accept(offer=o, actor=scene.station_operator)
+    services.storage_contract_render(contract_id=contract.pk)
+    contract = StorageContract.objects.get(pk=contract.pk)
+    services.storage_contract_sign_household(
+        contract=contract,
+        operator=scene.station_operator,
+        scan=scan(),
+        mark="fingerprint",
+        pdf_sha256=contract.pdf_sha256,
+        confirmed=True,
+    )
+    services.storage_contract_sign_centre(
+        contract=contract, user=scene.storage_operator, pdf_sha256=contract.pdf_sha256
+    )
+    return StorageContract.objects.get(pk=contract.pk)
