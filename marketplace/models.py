@@ -207,6 +207,13 @@ class Enterprise(models.Model):
     contact_name = models.CharField(_("Contact"), max_length=50, blank=True)
     contact_phone = models.CharField(_("Phone"), max_length=20, blank=True)
     address = models.CharField(_("Address"), max_length=200, blank=True)
+    bank_name = models.CharField(_("Bank"), max_length=100, blank=True)
+    bank_account = models.CharField(
+        _("Bank account"),
+        max_length=32,
+        blank=True,
+        validators=[RegexValidator(r"^\d{12,30}$", _("Digits."))],
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
