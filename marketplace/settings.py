@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "listings",
     "contracts",
     "contracts.documents",
+    "contracts.insurance",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",
