@@ -18,6 +18,7 @@ APPS = [
     "valuation",
     "contracts",
     "contracts/documents",
+    "contracts/insurance",
     "cms",
 ]
 
