@@ -106,3 +106,9 @@ def test_the_station_sees_its_households_claims_and_staff_export_the_report(clie
 def test_a_household_cannot_open_the_insurer_queue(client):
     user = kernel.UserFactory(role="household")
     assert _login(client, user).get(reverse("insurance:insurer_queue")).status_code == 403
+
+
+def test_the_claim_states_doc_is_generated_from_the_code():
+    from django.core.management import call_command
+
+    call_command("claim_states_doc", "--check")
