@@ -418,3 +418,39 @@ class ClaimSequence(models.Model):
 
     def __str__(self):
         return f"{self.county_code}-{self.year}: {self.last}"
+
+
+class PolicyImport(models.Model):
+    """One import of the insurer's household list (XLSX); its progress is polled by the page."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Checking the rows")
+        FAILED = "failed", _("Refused: nothing imported")
+        DONE = "done", _("Imported")
+
+    file = models.FileField(_("File"), upload_to="policy-imports/%Y/", storage=private_storage)
+    original_name = models.CharField(max_length=200)
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Policy import")
+        verbose_name_plural = _("Policy imports")
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self):
+        return int(self.processed * 100 / self.total) if self.total else 0

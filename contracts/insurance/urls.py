@@ -6,6 +6,9 @@ app_name = "insurance"
 
 urlpatterns = [
     path("insurer/", views.insurer_queue, name="insurer_queue"),
+    path("insurer/import/", views.import_home, name="import_home"),
+    path("insurer/import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("insurer/import/<int:pk>/status/", views.import_status, name="import_status"),
     path("policy/<str:number>/", views.policy_page, name="policy"),
     path("policy/<str:number>/claim/", views.claim_report, name="claim_report"),
     path("claim/<str:number>/", views.claim_page, name="claim"),

@@ -6,7 +6,7 @@ from datetime import date
 from io import BytesIO
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -19,8 +19,9 @@ from marketplace.money import fen_to_yuan
 from marketplace.permissions import allowed, permission_required, require
 
 from . import selectors, services
-from .models import Claim, InspectionPhoto
+from .models import Claim, InspectionPhoto, PolicyImport
 from .services.claims import holders_on
+from .services.imports import policy_import_start
 
 
 def _claim(request, number, **kwargs):
@@ -307,3 +308,55 @@ def _report_xlsx(rows):
     )
     response["Content-Disposition"] = 'attachment; filename="insurance-report.xlsx"'
     return response
+
+
+# ---------------------------------------------------------------- the insurer's household list
+
+
+def _import_job(request, pk):
+    job = PolicyImport.objects.filter(pk=pk, insurer_id=request.user.insurer_id).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@permission_required("insurance.insurer_desk")
+def import_home(request):
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or not upload.name.lower().endswith(".xlsx"):
+            error = _("File: choose the household list as an Excel workbook (.xlsx).")
+        else:
+            job = policy_import_start(
+                upload=upload, insurer=request.user.insurer, actor=request.user
+            )
+            return redirect("insurance:import_detail", pk=job.pk)
+    jobs = PolicyImport.objects.filter(insurer_id=request.user.insurer_id)[:20]
+    return render(
+        request,
+        "insurance/import_home.html",
+        {"jobs": jobs, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@permission_required("insurance.insurer_desk")
+def import_detail(request, pk):
+    return render(request, "insurance/import_detail.html", {"job": _import_job(request, pk)})
+
+
+@permission_required("insurance.insurer_desk")
+def import_status(request, pk):
+    """Polled by the progress bar."""
+    job = _import_job(request, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "total": job.total,
+            "processed": job.processed,
+            "percent": job.percent,
+            "finished": job.finished_at is not None,
+        }
+    )
