@@ -112,3 +112,41 @@ def test_the_claim_states_doc_is_generated_from_the_code():
     from django.core.management import call_command
 
     call_command("claim_states_doc", "--check")
+
+
+def test_the_station_reports_a_loss_for_its_household_and_hears_of_the_approval(
+    client, scene, django_capture_on_commit_callbacks
+):
+    from marketplace.models import Notification
+
+    # given the station of the township where the insured parcels lie
+    policy = scene["policy"]
+    township = policy.parcels.first().parcel.village.township
+    operator = kernel.OperatorFactory(station=kernel.ServiceStationFactory(township=township))
+    row = policy.parcels.first()
+    # when the operator reports a storm on 3 mu from the policy page
+    _login(client, operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("insurance:claim_report", args=[policy.number]),
+            {"cause": "wind_snow_freeze", "loss_on": "2026-04-02", f"damaged_{row.pk}": "3"},
+        )
+    claim = Claim.objects.get(cause="wind_snow_freeze")
+    assert response.status_code == 302 and response.url == claim.get_absolute_url()
+    # then the insurer is told, and after approval the station is told what is paid and held
+    assert Notification.objects.filter(recipient=scene["insurer"], url=response.url).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_survey(
+            claim=claim, loss_rates={r.pk: "50" for r in claim.parcels.all()},
+            actor=scene["insurer"],
+        )  # fmt: skip
+        services.claim_approve(claim=claim, actor=scene["insurer"])
+    note = Notification.objects.get(recipient=operator)
+    assert claim.number in note.subject and "R-INS-4" in note.body
+
+
+def test_a_station_elsewhere_cannot_report_on_the_policy(client, scene):
+    operator = kernel.OperatorFactory()  # a station in another township
+    _login(client, operator)
+    url = reverse("insurance:claim_report", args=[scene["policy"].number])
+    assert client.post(url, {"cause": "fire", "loss_on": "2026-04-02"}).status_code == 403
