@@ -9,6 +9,7 @@ from .models import (
     Enterprise,
     HolidayYear,
     Household,
+    Insurer,
     Prefecture,
     ServiceStation,
     StorageCenter,
@@ -35,6 +36,7 @@ class UserAdmin(BaseUserAdmin):
                     "enterprise",
                     "storage_center",
                     "household",
+                    "insurer",
                 )
             },
         ),
@@ -111,6 +113,7 @@ for model in (
     Collective,
     ServiceStation,
     StorageCenter,
+    Insurer,
 ):
     admin.site.register(model)
 

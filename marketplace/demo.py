@@ -18,6 +18,7 @@ from .models import (
     County,
     Enterprise,
     Household,
+    Insurer,
     Prefecture,
     ServiceStation,
     StorageCenter,
@@ -229,7 +230,10 @@ def seed_users(log, enterprises) -> None:
             enterprise=enterprises[n - 1],
             display_name=enterprises[n - 1].name,
         )
-    _user("insurer", role=R.INSURER, display_name="人保财险湘西分公司（演示）")
+    insurer, _created = Insurer.objects.get_or_create(
+        name="人保财险湘西分公司（演示）", defaults={"phone": "0743-8222222"}
+    )
+    _user("insurer", role=R.INSURER, insurer=insurer, display_name=insurer.name)
     _user("forestry", role=R.FORESTRY_INSPECTOR, county=guzhang, display_name="古丈县林业局验收员")
     _user("auditor", role=R.AUDITOR, display_name="审计（只读）")
     log(

@@ -210,6 +210,13 @@ class Enterprise(models.Model):
     contact_name = models.CharField(_("Contact"), max_length=50, blank=True)
     contact_phone = models.CharField(_("Phone"), max_length=20, blank=True)
     address = models.CharField(_("Address"), max_length=200, blank=True)
+    bank_name = models.CharField(_("Bank"), max_length=100, blank=True)
+    bank_account = models.CharField(
+        _("Bank account"),
+        max_length=32,
+        blank=True,
+        validators=[RegexValidator(r"^\d{12,30}$", _("Digits."))],
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -287,6 +294,23 @@ class StorageCenter(models.Model):
         return self.name
 
 
+class Insurer(models.Model):
+    """An insurance company (承保机构) that writes forest insurance policies (R-INS-1)."""
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    uscc = models.CharField(_("USCC"), max_length=18, blank=True, validators=[validate_uscc])
+    address = models.CharField(_("Address"), max_length=200, blank=True)
+    phone = models.CharField(_("Phone"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Insurer")
+        verbose_name_plural = _("Insurers")
+
+    def __str__(self):
+        return self.name
+
+
 # ---------------------------------------------------------------- users and roles
 
 
@@ -325,6 +349,9 @@ class User(AbstractUser):
     household = models.OneToOneField(
         Household, on_delete=models.PROTECT, null=True, blank=True, related_name="user"
     )
+    insurer = models.ForeignKey(
+        Insurer, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
 
     class Meta:
         verbose_name = _("User")
@@ -342,6 +369,10 @@ class User(AbstractUser):
                 condition=~models.Q(role="storage_operator")
                 | models.Q(storage_center__isnull=False),
                 name="storage_operator_has_center",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="insurer") | models.Q(insurer__isnull=False),
+                name="insurer_has_insurer",
             ),
         ]
 

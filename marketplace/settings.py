@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "contracts",
     "contracts.documents",
     "contracts.storage",
+    "contracts.insurance",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",

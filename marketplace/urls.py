@@ -52,6 +52,7 @@ urlpatterns = [
     path("valuation/", include("valuation.urls")),
     path("deals/", include("contracts.urls")),
     path("documents/", include("contracts.documents.urls")),
+    path("insurance/", include("contracts.insurance.urls")),
     path("verify/", include("contracts.documents.verify_urls")),
     path("storage/", include("contracts.storage.urls")),
 ]

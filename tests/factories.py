@@ -128,3 +128,22 @@ class AgribusinessUserFactory(UserFactory):
 class StorageOperatorFactory(UserFactory):
     role = models.User.Role.STORAGE_OPERATOR
     storage_center = factory.SubFactory(StorageCenterFactory)
+
+
+class InsurerFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Insurer
+        django_get_or_create = ("name",)
+
+    name = "人保财险湘西分公司"
+    phone = "0743-8222222"
+
+
+class InsurerUserFactory(UserFactory):
+    role = models.User.Role.INSURER
+    insurer = factory.SubFactory(InsurerFactory)
+
+
+class ForestryInspectorFactory(UserFactory):
+    role = models.User.Role.FORESTRY_INSPECTOR
+    county = factory.SubFactory(CountyFactory)

@@ -239,7 +239,7 @@ class PayoutBatch(models.Model):
 
 
 class Payout(models.Model):
-    """An instruction to pay a household, collective or storage centre by bank transfer.
+    """An instruction to pay a household, collective, storage centre or enterprise by bank transfer.
 
     Stripe cannot pay out to Chinese bank cards, so payouts leave through the exchange's bank.
     """

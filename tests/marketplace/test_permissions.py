@@ -12,6 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _user(role="", county=None, **extra):
+    if role == "insurer" and "insurer" not in extra:  # an insurer login needs its party
+        from marketplace.models import Insurer
+
+        extra["insurer"] = Insurer.objects.get_or_create(name="测试保险公司")[0]
     return User.objects.create_user(
         username=f"u{User.objects.count()}", password="x", role=role, county=county, **extra
     )

@@ -58,11 +58,9 @@ def test_a_payout_the_bank_returned_stays_owed(household, staff_user):
     assert ledger.balance(key) == 0  # nothing posted
 
 
-def test_payouts_go_only_to_households_collectives_and_storage_centres(staff_user):
+def test_payouts_go_only_to_households_collectives_storage_centres_and_enterprises(staff_user):
     with pytest.raises(WrongPayee):
-        services.payout_create(
-            payee=factories.EnterpriseFactory(), amount_fen=1, subject=None, purpose="x"
-        )
+        services.payout_create(payee=staff_user, amount_fen=1, subject=None, purpose="x")
     collective = factories.CollectiveFactory()
     payout = services.payout_create(payee=collective, amount_fen=1, subject=None, purpose="x")
     assert payout.account_key == f"transferor_payable:collective:{collective.pk}"
@@ -75,3 +73,25 @@ def test_payouts_go_only_to_households_collectives_and_storage_centres(staff_use
 def test_an_empty_batch_is_refused(staff_user):
     with pytest.raises(NoPendingPayouts):
         services.payout_batch_create(actor=staff_user)
+
+
+def test_a_payout_to_an_enterprise_carries_its_bank_account_and_settles(staff_user):
+    # given an enterprise owed an insurance claim (R-INS-5: it holds the insured forest right)
+    enterprise = factories.EnterpriseFactory(
+        bank_name="湘西农商银行", bank_account="6230500000009876"
+    )
+    key = ledger.account_key_for("insurance_claim_payable", enterprise)
+    ledger.post(memo="owed", subject=None, lines=[(ledger.BANK, 12_345, 0), (key, 0, 12_345)])
+    # when
+    payout = services.payout_create(
+        payee=enterprise, amount_fen=12_345, subject=None, purpose="理赔", account_key=key
+    )
+    batch = services.payout_batch_create(actor=staff_user)
+    rows = list(load_workbook(BytesIO(services.payout_batch_export_xlsx(batch))).active.values)
+    services.payout_batch_mark_sent(batch=batch, actor=staff_user)
+    services.payout_batch_mark_confirmed(batch=batch, actor=staff_user)
+    # then
+    assert payout.payee_name == enterprise.name
+    assert rows[1][2] == "6230500000009876"
+    assert str(rows[1][4]) == "123.45"
+    assert ledger.balance(key) == 0

@@ -19,6 +19,7 @@ APPS = [
     "contracts",
     "contracts/documents",
     "contracts/storage",
+    "contracts/insurance",
     "cms",
 ]
 

@@ -13,6 +13,7 @@ SEEDERS = [
     "cms.demo",
     "contracts.demo",
     "contracts.documents.demo",  # after contracts.demo once that exists
+    "contracts.insurance.demo",
 ]
 
 

@@ -12,14 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace import audit
-from marketplace.models import Collective, Household, StorageCenter
+from marketplace.models import Collective, Enterprise, Household, StorageCenter
 from marketplace.money import fen_to_yuan
 
 from .. import ledger
 from ..errors import InvalidAmount, NoPendingPayouts, WrongPayee
 from ..models import Payout, PayoutBatch
 
-PAYEE_MODELS = (Household, Collective, StorageCenter)
+# Enterprises: a transferee holding an insured forest right receives insurance claims (R-INS-5).
+PAYEE_MODELS = (Household, Collective, StorageCenter, Enterprise)
 
 
 def payout_create(*, payee, amount_fen, subject, purpose, actor=None, account_key=None) -> Payout:

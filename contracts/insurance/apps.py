@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsuranceConfig(AppConfig):
+    """Forest insurance (森林保险): policies, claims paid in two parts, replanting inspections."""
+
+    name = "contracts.insurance"
+    label = "insurance"
+    verbose_name = _("Forest insurance")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from marketplace.models import User
+        from marketplace.navigation import register
+
+        from . import conf, permissions, receivers  # noqa: F401  (rules and signals)
+
+        conf.define()
+        R = User.Role
+        register(_("Insurance claims"), "insurance:insurer_queue", {R.INSURER})
+        register(_("Replanting inspections"), "insurance:inspector_desk", {R.FORESTRY_INSPECTOR})
+        register(_("Forest insurance"), "insurance:station_claims", {R.STATION_OPERATOR})
+        register(_("Insurance report"), "insurance:county_report", {R.EXCHANGE_STAFF, R.AUDITOR})

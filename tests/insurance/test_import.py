@@ -1,0 +1,91 @@
+"""Bulk import of the insurer's household list (XLSX): all or nothing, every bad row reported."""
+
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from contracts.insurance.importer import import_policies
+from contracts.insurance.models import InsurancePolicy, PolicyImport
+from contracts.insurance.services.imports import policy_import_run, policy_import_start
+from tests import factories as kernel
+from tests.insurance.factories import forest_parcel
+from tests.listings.factories import RightFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["保单号", "林权证号", "地块代码", "投保面积", "身份证号", "份额", "保险起期", "保险止期"]
+
+
+def _xlsx(rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for row in rows:
+        ws.append(row)
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def forest():
+    village = kernel.VillageFactory()
+    plots = [forest_parcel(village, n) for n in range(2)]
+    right = RightFactory(right_type="forest", parcels=plots, certificate_number="湘林证2026001")
+    households = [kernel.HouseholdFactory(village=village) for _ in range(2)]
+    return right, plots, households
+
+
+def test_a_good_household_list_records_one_policy_per_number(forest):
+    right, plots, (a, b) = forest
+    data = _xlsx(
+        [
+            ["BD-1", right.certificate_number, plots[0].code, "20", a.id_number, "1/2", "2026-01-01", "2026-12-31"],
+            ["BD-1", right.certificate_number, plots[1].code, "15.5", b.id_number, "1/2", "2026-01-01", "2026-12-31"],
+        ]
+    )  # fmt: skip
+    result = import_policies(data, insurer=kernel.InsurerFactory())
+    assert (result.errors, result.imported) == ([], 1)
+    policy = InsurancePolicy.objects.get(number="BD-1")
+    assert sorted(str(p.insured_mu) for p in policy.parcels.all()) == ["15.5000", "20.0000"]
+    assert sorted(h.share for h in policy.holders.all()) == ["1/2", "1/2"]
+    # R-INS-1: 35.5 mu x 400 yuan x 4 ‰ = 56.80 yuan
+    assert policy.premium_fen == 5_680
+
+
+def test_a_bad_row_imports_nothing_and_every_bad_row_is_reported(forest):
+    right, plots, (a, _b) = forest
+    data = _xlsx(
+        [
+            ["BD-2", right.certificate_number, plots[0].code, "20", a.id_number, "", "2026-01-01", "2026-12-31"],
+            ["BD-2", right.certificate_number, plots[1].code, "25", a.id_number, "", "2026-01-01", "2026-12-31"],
+            ["BD-3", "无此证", "4331260000000000000", "5", "110101199001011234", "", "2026-01-01", "2025-01-01"],
+        ]
+    )  # fmt: skip
+    result = import_policies(data, insurer=kernel.InsurerFactory())
+    lines = sorted({e.line for e in result.errors})
+    assert lines == [3, 4]
+    reasons = " ".join(e.reason for e in result.errors)
+    assert "Insured area" in reasons and "Forest right" in reasons and "Cover period" in reasons
+    assert not InsurancePolicy.objects.exists()
+
+
+def test_the_job_reports_progress_and_the_insurer_sees_it(forest, client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    right, plots, (a, _b) = forest
+    user = kernel.InsurerUserFactory()
+    data = _xlsx([["BD-4", right.certificate_number, plots[0].code, "20", a.id_number, "", "2026-01-01", "2026-12-31"]])  # fmt: skip
+    upload = SimpleUploadedFile("分户清单.xlsx", data)
+    job = policy_import_start(upload=upload, insurer=user.insurer, actor=user)
+    job = policy_import_run(job_id=job.pk)
+    assert (job.status, job.processed, job.total, job.imported) == ("done", 1, 1, 1)
+    client.force_login(user)
+    status = client.get(reverse("insurance:import_status", args=[job.pk])).json()
+    assert (status["percent"], status["finished"]) == (100, True)
+    other = kernel.InsurerUserFactory(insurer=kernel.InsurerFactory(name="另一家"))
+    client.force_login(other)
+    assert client.get(reverse("insurance:import_detail", args=[job.pk])).status_code == 404
+    assert PolicyImport.objects.count() == 1
