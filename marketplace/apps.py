@@ -14,4 +14,5 @@ class MarketplaceConfig(AppConfig):
         R = User.Role
         register(_("Rule settings"), "rulebook", {R.EXCHANGE_STAFF, R.AUDITOR}, weight=80)
         register(_("Notifications"), "notifications", None, weight=90)
+        register(_("SMS log"), "sms_log", {R.EXCHANGE_STAFF}, weight=85)
         register_panel(notifications_panel)

@@ -136,6 +136,7 @@ rules.add_perm("marketplace.manage_county", staff_in_scope)
 # Prefecture-wide tables: holidays, working-day overrides, rulebook defaults; prefecture-tier reviews.
 rules.add_perm("marketplace.manage_prefecture", is_prefecture_staff)
 rules.add_perm("marketplace.read_audit", is_staff_reader)
+rules.add_perm("marketplace.read_sms_log", is_exchange_staff)  # it shows one-time codes
 
 
 # ---------------------------------------------------------------- asking the policy
