@@ -23,4 +23,5 @@ class MarketplaceConfig(AppConfig):
         register(_("Rule settings"), "rulebook", {R.EXCHANGE_STAFF, R.AUDITOR}, weight=80)
         register(_("Notifications"), "notifications", None, weight=90)
         register(_("System health"), "health", {R.EXCHANGE_STAFF, R.AUDITOR}, weight=95)
+        register(_("SMS log"), "sms_log", {R.EXCHANGE_STAFF}, weight=85)
         register_panel(notifications_panel)

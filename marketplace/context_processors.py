@@ -12,3 +12,13 @@ def exchange(request):
         "nav_items": navigation_for(user) if user is not None else [],
         "payments_offline": settings.PAYMENTS_OFFLINE,
     }
+
+
+def inbox(request):
+    """The header's unread count, on every page (the in-site inbox)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from .notifications import unread_count
+
+    return {"inbox_unread": unread_count(user)}

@@ -446,6 +446,16 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("Sent at"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("Read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("E-mailed at"), null=True, blank=True)
+    event = models.CharField(_("Event"), max_length=64, blank=True)
+    on_behalf_of = models.ForeignKey(
+        Household,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("For household"),
+        help_text=_("Set when the household has no phone or login: its station reads it."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -455,6 +465,91 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class Delivery(models.Model):
+    """One message of one event on one channel to one address (`marketplace.notifications`):
+    queued, then sent or failed with the reason. `dedupe_key` (recipient, event, object,
+    channel) is unique, so a redelivered event never sends twice."""
+
+    class Channel(models.TextChoices):
+        INBOX = "inbox", _("Inbox")
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    event = models.CharField(_("Event"), max_length=64)
+    channel = models.CharField(_("Channel"), max_length=10, choices=Channel.choices)
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    notification = models.ForeignKey(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    address = models.CharField(_("Address"), max_length=254, blank=True)
+    subject = models.CharField(_("Subject"), max_length=200, blank=True)
+    body = models.TextField(_("Message"), blank=True)
+    sensitive = models.BooleanField(
+        _("Sensitive"), default=False, help_text=_("The text is erased once sent (a code).")
+    )
+    segments = models.PositiveSmallIntegerField(_("SMS segments"), default=0)
+    state = models.CharField(_("State"), max_length=10, choices=State.choices, default="queued")
+    attempts = models.PositiveSmallIntegerField(_("Attempts"), default=0)
+    reason = models.CharField(_("Reason"), max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(_("Next attempt"), null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(_("Queued at"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("Sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("Delivery")
+        verbose_name_plural = _("Deliveries")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self):
+        return f"{self.event} {self.channel} {self.state}"
+
+
+class NotificationPreference(models.Model):
+    """Which channels a user wants besides the inbox (always on)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="notify_prefs")
+    email = models.BooleanField(_("By e-mail"), default=True)
+    sms = models.BooleanField(_("By SMS"), default=True)
+
+    class Meta:
+        verbose_name = _("Notification channels")
+        verbose_name_plural = _("Notification channels")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class SmsMessage(models.Model):
+    """The console SMS provider's outbox (the default, `SMS_PROVIDER`): what would have gone to
+    a phone. Staff read it on the SMS log page; a real provider keeps its own log."""
+
+    phone = models.CharField(_("Phone"), max_length=20)
+    text = models.TextField(_("Text"))
+    segments = models.PositiveSmallIntegerField(_("SMS segments"))
+    created_at = models.DateTimeField(_("Sent at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("SMS message")
+        verbose_name_plural = _("SMS messages")
+
+    def __str__(self):
+        return f"{self.phone} {self.text[:20]}"
 
 
 # ---------------------------------------------------------------- the rulebook's numbers

@@ -166,6 +166,7 @@ rules.add_perm("marketplace.manage_prefecture", is_prefecture_staff)
 rules.add_perm("marketplace.read_audit", is_staff_reader)
 # Rulebook numbers: object = the county (or None for the prefecture-wide default).
 rules.add_perm("marketplace.set_rule", is_exchange_staff & in_users_county_or_prefecture_table)
+rules.add_perm("marketplace.read_sms_log", is_exchange_staff)  # it shows one-time codes
 
 
 # ---------------------------------------------------------------- asking the policy

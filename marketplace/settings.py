@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.exchange",
+                "marketplace.context_processors.inbox",
             ],
             "builtins": ["marketplace.templatetags.exchange"],
         },
@@ -244,6 +245,11 @@ CELERY_BEAT_SCHEDULE["payments-reconcile-daily"] = {
     "schedule": 24 * 60 * 60,
 }
 
+# Notifications: deliveries whose retry is due (backoff) are sent again, every minute.
+CELERY_BEAT_SCHEDULE["marketplace-deliveries-retry"] = {
+    "task": "marketplace.deliveries_retry",
+    "schedule": 60.0,
+}
 # Contracts and settlement: R-DEAL-2/3 deadline sweep (→ R-DEAL-5) and the daily rent reminders.
 CELERY_BEAT_SCHEDULE["contract-documents-deadlines"] = {
     "task": "contract_documents.sweep_deadlines",
@@ -295,6 +301,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Optional 天地图 key: public maps then draw the parcels over Tianditu tiles; without it (and in
 # tests, where no tile server is reachable) the polygons render alone.
 TIANDITU_KEY = env.str("TIANDITU_KEY", default="")
+# SMS (marketplace.sms): a provider class; the console provider keeps an SMS log staff can read.
+SMS_PROVIDER = env.str("SMS_PROVIDER", default="marketplace.sms.console.ConsoleSmsProvider")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="exchange@example.invalid")
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

@@ -37,6 +37,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("console/", views.dashboard, name="dashboard"),
     path("console/notifications/", views.notifications, name="notifications"),
+    path("console/profile/", views.profile, name="profile"),
+    path("console/sms/", views.sms_log, name="sms_log"),
     path("console/rules/", rulebook_views.rulebook_index, name="rulebook"),
     path("console/rules/<str:key>/", rulebook_views.rulebook_edit, name="rulebook_edit"),
     path(

@@ -1,9 +1,12 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from . import workdays
 from .navigation import dashboard_panels
 from .notifications import notifications_for, notifications_mark_read, unread_count
+from .permissions import permission_required
 from .selectors import dashboard_summary
 
 
@@ -42,3 +45,38 @@ def notifications_panel(request):
     if not count:
         return None
     return {"template": "marketplace/panel_notifications.html", "unread": count}
+
+
+@login_required
+def profile(request):
+    """The user's own page: who they are and the channels they want besides the inbox."""
+    from .notifications import phone_of, preferences, preferences_set
+
+    if request.method == "POST":
+        preferences_set(
+            user=request.user,
+            email=request.POST.get("email") == "on",
+            sms=request.POST.get("sms") == "on",
+        )
+        messages.success(request, _("Your notification channels are saved."))
+        return redirect("profile")
+    return render(
+        request,
+        "marketplace/profile.html",
+        {"prefs": preferences(request.user), "phone": phone_of(request.user)},
+    )
+
+
+@permission_required("marketplace.read_sms_log")
+def sms_log(request):
+    """The console SMS provider's outbox (demo, tests): what went to which phone."""
+    from .models import Delivery, SmsMessage
+
+    return render(
+        request,
+        "marketplace/sms_log.html",
+        {
+            "rows": SmsMessage.objects.all()[:200],
+            "failed": Delivery.objects.filter(state=Delivery.State.FAILED)[:50],
+        },
+    )
