@@ -8,6 +8,7 @@ engineering choices, set only in `settings.CONTRACTS`.
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace import rulebook
 from marketplace.rulebook import (
@@ -22,7 +23,7 @@ DEFAULTS = {
     "ROOM_BID_LIST_LENGTH": 50,  # bids shown in the room and the API
 }
 
-YEARS, MU, WORKDAYS = _("years"), _("mu"), _("working days")
+YEARS, MU, WORKDAYS = pgettext_lazy("age", "years"), _("mu"), _("working days")
 HOUR, MINUTES = _("o'clock"), _("minutes")
 
 # name → (rulebook key, rule, section, label, default, kind)

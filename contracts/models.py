@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from listings.models import Listing, PriceUnit
@@ -313,7 +314,7 @@ class QualificationReview(models.Model):
         PREFECTURE = "prefecture", _("Prefecture review (≥ 1000 mu)")
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("review", "Pending")
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
 

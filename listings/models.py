@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from marketplace.choices import AgeClass, ForestClass, LandClass, RightType, TransferMode
@@ -282,7 +283,7 @@ class PermittedUse(models.TextChoices):
 
 class PriceUnit(models.TextChoices):
     PER_MU_YEAR = "per_mu_year", _("Yuan per mu per year")
-    TOTAL = "total", _("Total")
+    TOTAL = "total", pgettext_lazy("price unit", "Total")
 
 
 class PaymentSchedule(models.TextChoices):

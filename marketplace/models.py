@@ -328,7 +328,7 @@ class User(AbstractUser):
         HOUSEHOLD = "household", _("Household")
 
     role = models.CharField(_("Role"), max_length=30, choices=Role.choices, blank=True)
-    display_name = models.CharField(_("Name"), max_length=50, blank=True)
+    display_name = models.CharField(pgettext_lazy("person", "Name"), max_length=50, blank=True)
     phone = models.CharField(_("Phone"), max_length=20, blank=True)
     station = models.ForeignKey(
         ServiceStation, on_delete=models.PROTECT, null=True, blank=True, related_name="operators"

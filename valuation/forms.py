@@ -16,6 +16,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.choices import AgeClass, LandClass, RightType
 from marketplace.models import County, Township
@@ -96,7 +97,7 @@ def _same(a, b):
 class SubjectForm(forms.Form):
     """What is valued: place, class, area, term, and for forests the stand."""
 
-    subject_label = forms.CharField(label=_("Subject"), max_length=200)
+    subject_label = forms.CharField(label=pgettext_lazy("valuation", "Subject"), max_length=200)
     county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.all())
     township = forms.ModelChoiceField(
         label=_("Township"), queryset=Township.objects.select_related("county"), required=False
@@ -120,7 +121,7 @@ class SubjectForm(forms.Form):
     stand_age = forms.IntegerField(label=_("Stand age (years)"), min_value=1, required=False)
     stable_income = forms.BooleanField(label=_("Stable annual income"), required=False)
     method = forms.ChoiceField(
-        label=_("Method"),
+        label=pgettext_lazy("valuation", "Method"),
         choices=[("", _("As suggested")), *ValuationReport.Method.choices],
         required=False,
     )

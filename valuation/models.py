@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.choices import AgeClass, LandClass
 from marketplace.models import County, Township
@@ -208,7 +209,7 @@ class ValuationReport(models.Model):
     # Fields a locked report may still receive once: the rendering of its own content.
     RENDERING_FIELDS = frozenset({"pdf", "pdf_sha256"})
 
-    subject_label = models.CharField(_("Subject"), max_length=200)
+    subject_label = models.CharField(pgettext_lazy("valuation", "Subject"), max_length=200)
     county = models.ForeignKey(County, on_delete=models.PROTECT, verbose_name=_("County"))
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("Township")
@@ -216,7 +217,9 @@ class ValuationReport(models.Model):
     land_class = models.CharField(_("Land class"), max_length=20, choices=LandClass.choices)
     area_mu = models.DecimalField(_("Area (mu)"), max_digits=12, decimal_places=4)
     term_years = models.DecimalField(_("Term (years)"), max_digits=6, decimal_places=2)
-    method = models.CharField(_("Method"), max_length=40, choices=Method.choices)
+    method = models.CharField(
+        pgettext_lazy("valuation", "Method"), max_length=40, choices=Method.choices
+    )
     inputs = models.JSONField(_("Inputs"), default=dict)
     formula_version = models.CharField(_("Formula version"), max_length=20)
     value_fen = models.BigIntegerField(_("Value (fen)"))

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from contracts.models import Deal, Registration
@@ -65,7 +66,7 @@ class DealDocument(models.Model):
     file = models.FileField(_("File"), upload_to="deal-documents/%Y/")
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     size = models.PositiveIntegerField(_("Size (bytes)"), default=0)
-    pages = models.PositiveSmallIntegerField(_("Pages"), default=0)
+    pages = models.PositiveSmallIntegerField(pgettext_lazy("page count", "Pages"), default=0)
     created_at = models.DateTimeField(_("Created at"), default=timezone.now, editable=False)
 
     class Meta:
@@ -199,7 +200,9 @@ class Signature(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="signatures")
     document = models.ForeignKey(DealDocument, on_delete=models.PROTECT, related_name="+")
     party = models.CharField(_("Party"), max_length=20, choices=Party.choices)
-    method = models.CharField(_("Method"), max_length=20, choices=Method.choices)
+    method = models.CharField(
+        pgettext_lazy("signing", "Method"), max_length=20, choices=Method.choices
+    )
     mark = models.CharField(_("Mark"), max_length=20, choices=Mark.choices)
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signer_name = models.CharField(_("Signed by"), max_length=100)
@@ -414,7 +417,7 @@ class DealDefault(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        verbose_name = _("Default")
+        verbose_name = pgettext_lazy("deal default", "Default")
         verbose_name_plural = _("Defaults")
 
     def __str__(self):
@@ -467,7 +470,9 @@ class Certificate(models.Model):
 
     deal = models.OneToOneField(Deal, on_delete=models.PROTECT, related_name="certificate")
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="+")
-    number = models.CharField(_("Certificate number"), max_length=30, unique=True)
+    number = models.CharField(
+        pgettext_lazy("transaction certificate", "Certificate number"), max_length=30, unique=True
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

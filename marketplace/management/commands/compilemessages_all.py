@@ -24,6 +24,97 @@ APPS = [
 ]
 
 
+# Our catalogues come first in INSTALLED_APPS, so a msgid we translate replaces Django's and
+# Wagtail's translation of the same msgid everywhere (their admin included). These overrides are
+# deliberate: the word fits both uses. Any other msgid a third-party catalogue also translates
+# must carry a message context (pgettext) or use the third party's word.
+DELIBERATE_OVERRIDES = {
+    "Notifications",
+    "Name",
+    "Text",
+    "Dashboard",
+    "Page not found",
+    "Log out",
+    "Not used",
+    "Default",
+    "Description",
+    "Account",
+    "Started at",
+    "Created",
+    "Filter",
+    "From",
+    "Approved",
+    "Newest",
+    "Terms",
+    "Approve",
+    "History",
+    "Table",
+    "Enter a number.",
+    "Locked at",
+    "This field is required.",
+    "Timeline",
+    "Not started",
+    "Previous",
+    "Next",
+    "Sort by",
+}
+
+
+def _translations(po: Path) -> dict[str, str]:
+    """{msgid (or "context\x04msgid"): msgstr} of a catalogue's translated, non-fuzzy entries."""
+    text = subprocess.run(
+        ["msgattrib", "--no-obsolete", "--no-fuzzy", "--translated", "--no-wrap", str(po)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = {}
+    for block in text.split("\n\n"):
+        ctxt = re.search(r'^msgctxt "(.*)"$', block, re.M)
+        msgid = re.search(r'^msgid "(.*)"$', block, re.M)
+        msgstr = re.search(r'^msgstr(?:\[0\])? "(.*)"$', block, re.M)
+        if msgid and msgid.group(1) and msgstr:
+            key = (ctxt.group(1) + "\x04" if ctxt else "") + msgid.group(1)
+            found[key] = msgstr.group(1)
+    return found
+
+
+def translation_conflicts() -> list[str]:
+    """One msgid, one meaning: the same msgid translated two ways by two of our catalogues (the
+    first app's would win everywhere), or overriding a third party's word without being listed."""
+    ours: dict[str, dict[str, str]] = {}
+    for po in catalogues():
+        for key, value in _translations(po).items():
+            ours.setdefault(key, {})[
+                str(po.parent.parent.parent.parent.relative_to(settings.BASE_DIR))
+            ] = value
+    problems = [
+        f"{key!r} is translated differently: {apps} (use pgettext for different meanings)"
+        for key, apps in ours.items()
+        if len(set(apps.values())) > 1
+    ]
+    import django
+    import wagtail
+
+    theirs: dict[str, set[str]] = {}
+    for package in (django, wagtail):
+        root = Path(package.__file__).parent
+        for po in root.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"):
+            for key, value in _translations(po).items():
+                theirs.setdefault(key, set()).add(value)
+    for key, apps in ours.items():
+        if (
+            key in theirs
+            and key not in DELIBERATE_OVERRIDES
+            and not set(apps.values()) <= theirs[key]
+        ):
+            problems.append(
+                f"{key!r} ({'/'.join(sorted(set(apps.values())))}) would replace Django's or "
+                f"Wagtail's {'/'.join(sorted(theirs[key]))} everywhere: give it a message context"
+            )
+    return problems
+
+
 def catalogues():
     for app in APPS:
         po = Path(settings.BASE_DIR) / app / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -91,6 +182,7 @@ class Command(BaseCommand):
                 problems.append(f"{po}: {stats}")
             self.stdout.write(f"{po.relative_to(settings.BASE_DIR)}: {stats}")
         if check:
+            problems.extend(translation_conflicts())
             for app in APPS:
                 missing = missing_msgids(app)
                 if missing:
