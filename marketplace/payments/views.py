@@ -53,7 +53,10 @@ def books_writer(view):
 def checkout(request, pk):
     payable = selectors.payable_get_for_user(pk=pk, user=request.user)
     intent = None
-    if payable.state in (Payable.State.PENDING, Payable.State.FAILED):
+    # Only the payer's visit creates the PaymentIntent: staff and auditors reading the page
+    # (policy: read-only roles never write) see it as it is.
+    is_payer = payable.payer_id == request.user.pk
+    if is_payer and payable.state in (Payable.State.PENDING, Payable.State.FAILED):
         payable = services.payable_ensure_intent(payable=payable)
         if payable.payment_intent_id and not settings.PAYMENTS_OFFLINE:
             intent = get_gateway().retrieve_intent(payable.payment_intent_id)
