@@ -361,7 +361,11 @@ def rent_overdue(request):
     return render(
         request,
         "contract_documents/rent_overdue.html",
-        {"rows": services.rent_overdue()},
+        {
+            "rows": policy.scope_queryset(
+                services.rent_overdue(), request.user, county_path="deal__listing__county"
+            )
+        },
     )
 
 
