@@ -126,7 +126,7 @@ def auction_room(request, listing_id):
     mine = selectors.my_registration(auction.deal_id, request.user)
     if mine is None or mine.bidder_number is None:
         policy.require(request.user, "contracts.watch_auction", auction.deal)
-    staff = request.user.has_perm("contracts.read_deal", auction.deal)
+    staff = request.user.has_perm("contracts.manage_deal", auction.deal)  # sees names
     return render(
         request,
         "contracts/auction_room.html",
@@ -168,7 +168,7 @@ def negotiation(request, pk):
 @login_required
 @require_POST
 def priority_claim(request, pk):
-    deal = get_object_or_404(Deal, pk=pk)
+    deal = get_object_or_404(Auction.objects.select_related("deal"), deal_id=pk).deal
     try:
         services.priority_claim(deal=deal, user=request.user)
     except DomainError as exc:

@@ -6,6 +6,8 @@ listings themselves change state only through the consoles' services, never here
 
 from django.contrib import admin
 
+from marketplace import permissions as policy
+
 from .models import Encumbrance, Listing, ListingDocument, Parcel, Right, RightHolder
 
 
@@ -55,6 +57,13 @@ class ListingAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+    def get_queryset(self, request):
+        """County staff (and auditors) see their county's listings only (docs/security.md)."""
+        qs = super().get_queryset(request)
+        if request.user.is_superuser or not policy.is_staff_reader(request.user):
+            return qs
+        return policy.scope_queryset(qs, request.user)
 
     def has_add_permission(self, request):
         return False

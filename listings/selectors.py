@@ -13,9 +13,9 @@ def listing_list_for_user(user: User) -> QuerySet[Listing]:
     qs = Listing.objects.select_related(
         "county", "township", "village", "transferor_household", "right"
     )
-    if user.is_superuser or user.role == User.Role.AUDITOR:
+    if user.is_superuser:
         return qs
-    if user.role == User.Role.EXCHANGE_STAFF:
+    if user.role in (User.Role.EXCHANGE_STAFF, User.Role.AUDITOR):  # auditors read as staff
         return qs.filter(county=user.county) if user.county_id else qs
     if user.role == User.Role.STATION_OPERATOR:
         return qs.filter(township_id=user.station.township_id)

@@ -240,6 +240,11 @@ def seed_users(log, enterprises) -> None:
         "logins (password demo12345): admin staff station storage bidder1 bidder2 bidder3 "
         "insurer forestry auditor"
     )
+    # County staff (docs/security.md, county scope): each sees and acts in their county only.
+    yongshun = County.objects.get(code="433127")
+    _user("staff_guzhang", role=R.EXCHANGE_STAFF, county=guzhang, display_name="古丈县 审核员")
+    _user("staff_yongshun", role=R.EXCHANGE_STAFF, county=yongshun, display_name="永顺县 审核员")
+    log("county staff logins: staff_guzhang staff_yongshun")
 
 
 def seed(log) -> None:

@@ -113,6 +113,8 @@ def contract_page(request, number, *, error=None, field=None, shown_code=None):
 @require_POST
 def contract_send_code(request, number):
     contract = selectors.contract_get_for_transferee(number=number, user=request.user)
+    if not services.can_sign_online(contract, request.user):
+        raise PermissionDenied  # staff and auditors read the page; only the transferee signs
     try:
         code = services.signing_code_send(contract=contract, user=request.user)
     except DomainError as exc:
@@ -127,6 +129,8 @@ def contract_send_code(request, number):
 @require_POST
 def contract_sign(request, number):
     contract = selectors.contract_get_for_transferee(number=number, user=request.user)
+    if not services.can_sign_online(contract, request.user):
+        raise PermissionDenied
     try:
         services.contract_sign_online(
             contract=contract,
@@ -174,6 +178,8 @@ def station_signing(request):
 def station_contract(request, number):
     contract = selectors.contract_get_for_station(number=number, user=request.user)
     error = field = None
+    if request.method == "POST" and not services.can_witness(contract, request.user):
+        raise PermissionDenied  # staff and auditors read the page; only the station witnesses
     if request.method == "POST":
         try:
             services.contract_sign_witnessed(
@@ -363,7 +369,11 @@ def rent_overdue(request):
     return render(
         request,
         "contract_documents/rent_overdue.html",
-        {"rows": services.rent_overdue()},
+        {
+            "rows": policy.scope_queryset(
+                services.rent_overdue(), request.user, county_path="deal__listing__county"
+            )
+        },
     )
 
 
