@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from marketplace.choices import LandClass
 from marketplace.models import County, Township
 from marketplace.money import fen_to_yuan
+from marketplace.storage import private_file_response
 
 from . import charts, selectors, services
 from .forms import BenchmarkAddForm, SubjectForm, ValuationReportForm
@@ -243,8 +244,8 @@ def report_pdf(request, pk):
         report = services.valuation_report_attach_pdf(report_id=report.pk)
     if not report.pdf:
         raise Http404
-    return FileResponse(
-        report.pdf.open("rb"),
+    return private_file_response(
+        report.pdf,
         content_type="application/pdf",
         filename=f"valuation-report-{report.pk}.pdf",
     )
