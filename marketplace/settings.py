@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -320,6 +321,28 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         "modelsearch": {"level": "WARNING"},
+    },
+}
+
+# Content-Security-Policy (django-csp): no inline script or style unless it carries the
+# request's nonce (`nonce="{{ request.csp_nonce }}"`); page behaviours live in static/js. The
+# Wagtail and Django admins bring their own inline code and are left out.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/cms-admin/", "/django-admin/", "/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, "https://js.stripe.com"],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "https://*.tianditu.gov.cn"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF, "https://api.stripe.com"],
+        "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, "https://hooks.stripe.com"],
+        "base-uri": [SELF],
+        "object-src": [NONE],
     },
 }
 
