@@ -60,6 +60,7 @@ def environment(args, media) -> dict:
         LOG_LEVEL="ERROR",
         AXES_ENABLED="0",
         MEDIA_ROOT=media,
+        PRIVATE_MEDIA_ROOT=f"{media}-private",
     )
     env.pop("PYTEST_VERSION", None)
     return env

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from contracts import conf as contract_conf
 from contracts.signals import deal_awarded, deal_failed
 from listings import conf as listing_conf
+from marketplace.models import mask_name
 from marketplace.money import fen_to_yuan, format_yuan
 
 from .models import AnnouncementPage
@@ -29,6 +30,13 @@ def _date(value) -> str:
     return f"{local.year}年{local.month}月{local.day}日"
 
 
+def _public_name(party) -> str:
+    """A natural person (family farm, large grower) is shown masked, "张**" (R-LIST-7)."""
+    if party is None:
+        return ""
+    return mask_name(party.name) if party.is_natural_person else party.name
+
+
 def result_body(deal) -> str:
     listing = deal.listing
     rows = [
@@ -39,7 +47,7 @@ def result_body(deal) -> str:
         ("面积", f"{listing.area_mu.normalize():f} 亩"),
         ("流转期限", f"{listing.term_start:%Y-%m-%d} 至 {listing.term_end:%Y-%m-%d}"),
         ("交易方式", deal.get_trading_mode_display()),
-        ("受让方", deal.transferee.name if deal.transferee else ""),
+        ("受让方", _public_name(deal.transferee)),
         ("成交价格", _price_text(deal)),
         ("成交总价", format_yuan(fen_to_yuan(deal.total_value_fen))),
         ("成交时间", _date(deal.awarded_at)),

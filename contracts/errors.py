@@ -64,5 +64,18 @@ class AlreadyRegistered(Conflict):
     default_message = _("Your enterprise has already registered for this listing.")
 
 
+class ObjectionInvalid(Invalid):
+    code = "objection_invalid"
+
+
+class TooManyObjections(DomainError):
+    code = "too_many_objections"
+    http_status = 429
+    default_message = _(
+        "Too many objections were sent from your address. Try again in an hour, or file it in "
+        "writing at the exchange."
+    )
+
+
 class WrongState(Conflict):
     code = "wrong_state"

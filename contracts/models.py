@@ -588,6 +588,8 @@ class Objection(models.Model):
     contact = models.CharField(_("Phone or e-mail"), max_length=100)
     text = models.TextField(_("Objection"))
     filed_at = models.DateTimeField(_("Filed at"), default=timezone.now)
+    # The filer's address (marketplace.security.client_ip): objections are limited per address.
+    filed_from = models.GenericIPAddressField(null=True, blank=True, editable=False)
     state = FSMField(_("State"), max_length=20, default=State.OPEN, choices=State.choices)
     resolution = models.TextField(_("Resolution"), blank=True)
     resolved_by = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from listings.models import Listing
 from marketplace import permissions as policy
 from marketplace.errors import DomainError
+from marketplace.security import client_ip
 
 from . import selectors, services
 from .models import Auction, Deal, Deposit, NegotiatedOffer, Objection, QualificationReview
@@ -181,7 +182,7 @@ def priority_claim(request, pk):
 def objection_create(request, pk):
     """R-DEAL-1: anyone may object during the result announcement."""
     deal = get_object_or_404(Deal.objects.select_related("listing"), pk=pk)
-    error, field = None, None
+    error, field, status = None, None, 200
     if request.method == "POST":
         try:
             services.objection_file(
@@ -190,15 +191,18 @@ def objection_create(request, pk):
                 contact=request.POST.get("contact", ""),
                 text=request.POST.get("text", ""),
                 user=request.user,
+                ip=client_ip(request),
             )
         except DomainError as exc:
             error, field = exc.message, exc.field
+            status = exc.http_status if exc.http_status in (422, 429) else 200
         else:
             return render(request, "contracts/objection_done.html", {"deal": deal})
     return render(
         request,
         "contracts/objection_form.html",
         {"deal": deal, "error": error, "field": field, "data": request.POST},
+        status=status,
     )
 
 

@@ -68,20 +68,15 @@ class ListingSerializer(serializers.Serializer):
 
 
 class ParcelSerializer(serializers.ModelSerializer):
+    """A parcel in the public API: no four boundaries (四至). They are free text that often
+    names the neighbouring households (issue 14); staff read them on the review pages, and the
+    geometry locates the parcel."""
+
     area_mu = serializers.DecimalField(max_digits=12, decimal_places=4)
-    boundaries = serializers.SerializerMethodField()
 
     class Meta:
         model = Parcel
-        fields = ["code", "area_mu", "land_class", "boundaries", "geometry"]
-
-    def get_boundaries(self, obj) -> dict:
-        return {
-            "east": obj.boundary_east,
-            "south": obj.boundary_south,
-            "west": obj.boundary_west,
-            "north": obj.boundary_north,
-        }
+        fields = ["code", "area_mu", "land_class", "geometry"]
 
 
 class ListingDetailSerializer(ListingSerializer):

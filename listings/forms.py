@@ -233,13 +233,14 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > 50 * 1024 * 1024:
             raise forms.ValidationError(_("File: larger than 50 MB; split it."))
-        from .importer import ImportFormatError, file_format
+        from .importer import ImportFormatError, check_xlsx_archive, file_format
 
         upload.seek(0)
         head = upload.read(8192)
         upload.seek(0)
         try:
-            file_format(upload.name, head)
+            if file_format(upload.name, head) == "xlsx":
+                check_xlsx_archive(upload.name, upload)
         except ImportFormatError as exc:
             raise forms.ValidationError(str(exc)) from None
         return upload

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -148,9 +149,46 @@ def _rows_csv(data: bytes) -> Iterator[tuple[int, dict]]:
         yield reader.line_num, {mapping[i]: v for i, v in enumerate(row) if i in mapping}
 
 
-def _rows_xlsx(data: bytes) -> Iterator[tuple[int, dict]]:
+def check_xlsx_archive(name: str, source) -> None:
+    """Refuse a workbook whose uncompressed size or compression ratio is too large (a "zip
+    bomb": a few MB that openpyxl would inflate to gigabytes). Reads the archive's directory
+    only. `source` is bytes or a binary file; limits: settings `IMPORT_XLSX_MAX_UNCOMPRESSED_MB`
+    and `IMPORT_XLSX_MAX_RATIO`."""
+    limit = getattr(settings, "IMPORT_XLSX_MAX_UNCOMPRESSED_MB", 200) * 1024 * 1024
+    max_ratio = getattr(settings, "IMPORT_XLSX_MAX_RATIO", 200)
+    fh = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    try:
+        with zipfile.ZipFile(fh) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFormatError(_("File: called .xlsx but it is not an Excel workbook.")) from None
+    finally:
+        if not isinstance(source, bytes | bytearray):
+            source.seek(0)
+    total = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    worst = max((m.file_size / max(m.compress_size, 1) for m in members), default=0)
+    if total > limit or total / packed > max_ratio or worst > max_ratio:
+        raise ImportFormatError(
+            _(
+                "File: %(name)s unpacks to %(size)s MB (%(ratio)s times its size); at most "
+                "%(limit)s MB and %(max_ratio)s times are accepted. Save it again in Excel or "
+                "split it."
+            )
+            % {
+                "name": name,
+                "size": total // (1024 * 1024),
+                "ratio": int(max(total / packed, worst)),
+                "limit": limit // (1024 * 1024),
+                "max_ratio": max_ratio,
+            }
+        )
+
+
+def _rows_xlsx(data: bytes, name: str = "") -> Iterator[tuple[int, dict]]:
     from openpyxl import load_workbook
 
+    check_xlsx_archive(name, data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
@@ -193,7 +231,9 @@ def _rows_geojson(data: bytes) -> Iterator[tuple[int, dict]]:
 def read_rows(name: str, data: bytes) -> list[tuple[int, dict]]:
     """(line number, {column: text}) for every data row; GeoJSON counts features from 1."""
     kind = file_format(name, data[:8192])
-    reader = {"csv": _rows_csv, "xlsx": _rows_xlsx, "geojson": _rows_geojson}[kind]
+    if kind == "xlsx":
+        return list(_rows_xlsx(data, Path(name).name))
+    reader = {"csv": _rows_csv, "geojson": _rows_geojson}[kind]
     return list(reader(data))
 
 

@@ -25,6 +25,7 @@ from marketplace.models import (
     Township,
     Village,
 )
+from marketplace.storage import RandomName, get_private_storage
 
 parcel_code_validator = RegexValidator(
     r"^\d{19}$", _("A parcel code has 19 digits (6 county + 3 township + 3 village + 2 group + 5).")
@@ -219,7 +220,10 @@ class Encumbrance(models.Model):
     starts_on = models.DateField(_("From"))
     ends_on = models.DateField(_("Until"), null=True, blank=True)
     consent_document = models.FileField(
-        _("Written consent"), upload_to="encumbrance-consents/%Y/", blank=True
+        _("Written consent"),
+        upload_to=RandomName("encumbrance-consents"),
+        storage=get_private_storage,
+        blank=True,
     )
     released_on = models.DateField(_("Released on"), null=True, blank=True)
     note = models.CharField(_("Note"), max_length=200, blank=True)
@@ -248,7 +252,11 @@ class Entrustment(models.Model):
     authority = models.CharField(_("Authority granted"), max_length=200)
     valid_from = models.DateField(_("Valid from"))
     valid_until = models.DateField(_("Valid until"))
-    scan = models.FileField(_("Scan of the signed entrustment"), upload_to="entrustments/%Y/")
+    scan = models.FileField(
+        _("Scan of the signed entrustment"),
+        upload_to=RandomName("entrustments"),
+        storage=get_private_storage,
+    )
     consent_method = models.CharField(
         _("How the household consented"), max_length=20, choices=ConsentMethod.choices
     )
@@ -532,7 +540,9 @@ class ParcelImport(models.Model):
         CHECKED = "checked", _("Checked (trial run): nothing imported")
         DONE = "done", _("Imported")
 
-    file = models.FileField(_("File"), upload_to="parcel-imports/%Y/")
+    file = models.FileField(
+        _("File"), upload_to=RandomName("parcel-imports"), storage=get_private_storage
+    )
     original_name = models.CharField(max_length=200)
     dry_run = models.BooleanField(_("Trial run only"), default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
     "marketplace.error_views.DatabaseUnavailableMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -210,6 +211,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Files that name a person or are deal documents (marketplace/storage.py): never under MEDIA_URL.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+# Behind nginx: private files are sent by an `internal` location at this prefix (empty: streamed).
+PRIVATE_MEDIA_ACCEL_PREFIX = env.str("PRIVATE_MEDIA_ACCEL_PREFIX", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -366,6 +371,28 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         "modelsearch": {"level": "WARNING"},
+    },
+}
+
+# Content-Security-Policy (django-csp): no inline script or style unless it carries the
+# request's nonce (`nonce="{{ request.csp_nonce }}"`); page behaviours live in static/js. The
+# Wagtail and Django admins bring their own inline code and are left out.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/cms-admin/", "/django-admin/", "/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, "https://js.stripe.com"],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "https://*.tianditu.gov.cn"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF, "https://api.stripe.com"],
+        "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, "https://hooks.stripe.com"],
+        "base-uri": [SELF],
+        "object-src": [NONE],
     },
 }
 

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from marketplace.choices import AgeClass, LandClass
 from marketplace.models import County, Township
+from marketplace.storage import RandomName, get_private_storage
 
 from . import formulas
 
@@ -242,7 +243,12 @@ class ValuationReport(models.Model):
         related_name="superseded_by",
         verbose_name=_("Supersedes"),
     )
-    pdf = models.FileField(_("PDF"), upload_to="valuation/reports/%Y/", blank=True)
+    pdf = models.FileField(
+        _("PDF"),
+        upload_to=RandomName("valuation-reports"),
+        storage=get_private_storage,
+        blank=True,
+    )
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from marketplace import permissions as policy
 from marketplace.choices import LandClass
 from marketplace.models import County, Township
 from marketplace.money import fen_to_yuan
+from marketplace.storage import private_file_response
 
 from . import charts, selectors, services
 from .forms import BenchmarkAddForm, SubjectForm, ValuationReportForm
@@ -240,8 +241,8 @@ def report_pdf(request, pk):
         report = services.valuation_report_attach_pdf(report_id=report.pk)
     if not report.pdf:
         raise Http404
-    return FileResponse(
-        report.pdf.open("rb"),
+    return private_file_response(
+        report.pdf,
         content_type="application/pdf",
         filename=f"valuation-report-{report.pk}.pdf",
     )

@@ -8,7 +8,6 @@ list an agribusiness sees its own contracts only. Refusals are `{code, detail}` 
 (marketplace.api.exception_handler); unknown numbers are 404.
 """
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -19,6 +18,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from marketplace.money import fen_to_yuan
+from marketplace.storage import private_file_response
 
 from . import selectors, services
 from .models import Contract, DealDocument, Signature
@@ -264,9 +264,9 @@ def certificate_payload(certificate, request) -> dict:
     }
 
 
-def pdf_response(doc) -> FileResponse:
-    return FileResponse(
-        doc.file.open("rb"),
+def pdf_response(doc):
+    return private_file_response(
+        doc.file,
         as_attachment=True,
         filename=f"{doc.deal.number}-{doc.kind}-v{doc.version}.pdf",
         content_type="application/pdf",

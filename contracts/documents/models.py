@@ -15,6 +15,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from contracts.models import Deal, Registration
 from marketplace.models import County, Enterprise
+from marketplace.storage import RandomName, get_private_storage
 
 
 class ContractTerms(models.Model):
@@ -63,7 +64,9 @@ class DealDocument(models.Model):
     deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("Kind"), max_length=30, choices=Kind.choices)
     version = models.PositiveIntegerField(_("Version"), default=1)
-    file = models.FileField(_("File"), upload_to="deal-documents/%Y/")
+    file = models.FileField(
+        _("File"), upload_to=RandomName("deal-documents"), storage=get_private_storage
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     size = models.PositiveIntegerField(_("Size (bytes)"), default=0)
     pages = models.PositiveSmallIntegerField(pgettext_lazy("page count", "Pages"), default=0)
@@ -212,7 +215,12 @@ class Signature(models.Model):
     signed_at = models.DateTimeField(_("Signed at"))
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 of the signed PDF"), max_length=64)
-    scan = models.FileField(_("Signed scan"), upload_to="signed-scans/%Y/", blank=True)
+    scan = models.FileField(
+        _("Signed scan"),
+        upload_to=RandomName("signed-scans"),
+        storage=get_private_storage,
+        blank=True,
+    )
     scan_sha256 = models.CharField(_("SHA-256 of the scan"), max_length=64, blank=True)
     scan_content_type = models.CharField(max_length=50, blank=True)
 

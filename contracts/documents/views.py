@@ -5,7 +5,7 @@ verification page. Views validate, call one service or selector, and render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from marketplace import permissions as policy
 from marketplace import security
 from marketplace.errors import DomainError
 from marketplace.models import User, mask_name
+from marketplace.storage import private_file_response
 
 from . import conf, selectors, services
 from .errors import BadVerificationUpload
@@ -52,8 +53,8 @@ def selectors_signed(contract):
 def document_download(request, pk):
     doc = selectors.document_get_for_user(pk=pk, user=request.user)
     inline = request.GET.get("inline") == "1"
-    return FileResponse(
-        doc.file.open("rb"),
+    return private_file_response(
+        doc.file,
         as_attachment=not inline,
         filename=f"{doc.deal.number}-{doc.kind}-v{doc.version}.pdf",
         content_type="application/pdf",

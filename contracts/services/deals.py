@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from marketplace.money import fen_to_yuan, round_fen
 from valuation.formulas import total_value_fen
 
 from .. import conf, signals
-from ..errors import WrongState
+from ..errors import ObjectionInvalid, TooManyObjections, WrongState
 from ..models import Auction, Deal, NegotiatedOffer, Objection, Registration
 from .common import deal_number_allocate, lock_deal, send_on_commit, transition
 
@@ -376,13 +377,50 @@ def deal_reserve_set(*, deal, reserve_price_fen: int | None, reason: str, actor)
 # ---------------------------------------------------------------- objections (R-DEAL-1)
 
 
-def objection_file(*, deal, name, contact, text, user=None) -> Objection:
-    """Anyone may object during the result announcement (R-DEAL-1)."""
+OBJECTION_TEXT_MAX = 5000
+
+
+def _objection_fields(name, contact, text) -> dict:
+    """Required, within the columns' lengths; the error names the field (422, never a 500)."""
+    labels = {
+        "name": (_("Your name"), Objection._meta.get_field("name").max_length),
+        "contact": (_("Phone or e-mail"), Objection._meta.get_field("contact").max_length),
+        "text": (_("Objection"), OBJECTION_TEXT_MAX),
+    }
+    values = {"name": name, "contact": contact, "text": text}
+    cleaned = {}
+    for field, (label, limit) in labels.items():
+        value = values[field]
+        value = value.strip() if isinstance(value, str) else ""
+        if not value:
+            raise ObjectionInvalid(
+                _("%(field)s: this field is required.") % {"field": label}, field=field
+            )
+        if len(value) > limit:
+            raise ObjectionInvalid(
+                _("%(field)s: at most %(limit)s characters (you wrote %(length)s).")
+                % {"field": label, "limit": limit, "length": len(value)},
+                field=field,
+            )
+        cleaned[field] = value
+    return cleaned
+
+
+def objection_file(*, deal, name, contact, text, user=None, ip=None) -> Objection:
+    """Anyone may object during the result announcement (R-DEAL-1).
+
+    Anonymous objections hold up the certificate, so an address may file at most
+    `OBJECTIONS_PER_ADDRESS_PER_HOUR` (setting) in an hour.
+    """
     now = timezone.now()
-    fields = {"name": name, "contact": contact, "text": text}
-    for field, value in fields.items():
-        if not (value or "").strip():
-            raise WrongState(_("This field is required."), field=field)
+    fields = _objection_fields(name, contact, text)
+    limit = getattr(settings, "OBJECTIONS_PER_ADDRESS_PER_HOUR", 5)
+    if ip and limit:
+        recent = Objection.objects.filter(
+            filed_from=ip, filed_at__gte=now - dt.timedelta(hours=1)
+        ).count()
+        if recent >= limit:
+            raise TooManyObjections()
     with transaction.atomic():
         deal = lock_deal(deal)
         if deal.result_announcement_ends_at is None or now >= deal.result_announcement_ends_at:
@@ -390,7 +428,8 @@ def objection_file(*, deal, name, contact, text, user=None) -> Objection:
         objection = Objection.objects.create(
             deal=deal,
             filed_by=user if user is not None and user.is_authenticated else None,
-            **{k: v.strip() for k, v in fields.items()},
+            filed_from=ip or None,
+            **fields,
         )
         audit.record(
             action="objection.filed", obj=deal, actor=user, payload={"objection": objection.pk}

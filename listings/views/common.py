@@ -4,9 +4,10 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 
 from marketplace import permissions as policy
+from marketplace.storage import private_file_response
 
 from ..selectors import listing_get_for_user
 
@@ -44,7 +45,7 @@ def private_file(field, filename=None):
     """Serve a private upload (never through MEDIA_URL) after the caller checked the scope."""
     if not field:
         raise Http404
-    return FileResponse(field.open("rb"), filename=filename or field.name.rsplit("/", 1)[-1])
+    return private_file_response(field, filename=filename or field.name.rsplit("/", 1)[-1])
 
 
 def apply_domain_error(form, exc, field_map=None):

@@ -52,6 +52,22 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
+def _watch_csp(pg):
+    """Collect the Content-Security-Policy violations the browser reports (issue 14)."""
+    violations = []
+    pg.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    return violations
+
+
+def _fail_on_csp_violations(request, violations):
+    passed = getattr(request.node, "rep_call", None)
+    if violations and passed is not None and passed.passed:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
+
+
 @pytest.fixture
 def page(request, browser, live_server):
     """A fresh browser context (Chinese locale, desktop size) per test."""
@@ -59,7 +75,9 @@ def page(request, browser, live_server):
     context.set_default_timeout(10_000)
     pg = context.new_page()
     pg.base_url = live_server.url
+    violations = _watch_csp(pg)
     yield pg
+    _fail_on_csp_violations(request, violations)
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -74,7 +92,9 @@ def tablet_page(request, browser, live_server):
     context.set_default_timeout(10_000)
     pg = context.new_page()
     pg.base_url = live_server.url
+    violations = _watch_csp(pg)
     yield pg
+    _fail_on_csp_violations(request, violations)
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,7 @@ def worker(settings, tmp_path):
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
         "CELERY_INTEGRATION": "1",
         "TESTING": "1",
     }
@@ -104,4 +105,4 @@ def test_a_worker_on_redis_renders_the_valuation_pdf_queued_by_the_service(worke
             pytest.fail("the worker exited:\n" + worker.stdout.read())
         time.sleep(0.5)
     assert report.pdf, "the worker did not render the PDF within 60 s"
-    assert Path(settings.MEDIA_ROOT, report.pdf.name).read_bytes().startswith(b"%PDF")
+    assert Path(settings.PRIVATE_MEDIA_ROOT, report.pdf.name).read_bytes().startswith(b"%PDF")

@@ -113,11 +113,14 @@ def test_the_detail_has_parcels_and_no_personal_data(published):
     body = response.json()
     assert len(body["parcels"]) == 2
     parcel = body["parcels"][0]
-    assert set(parcel) == {"code", "area_mu", "land_class", "boundaries", "geometry"}
-    assert set(parcel["boundaries"]) == {"east", "south", "west", "north"}
+    assert set(parcel) == {"code", "area_mu", "land_class", "geometry"}
     text = response.content.decode()
     household = tea.transferor_household
     assert household.name not in text and household.id_number not in text
+    # nor the free-text four boundaries, which often name the neighbours (issue 14)
+    for p in tea.parcels.all():
+        for side in (p.boundary_east, p.boundary_south, p.boundary_west, p.boundary_north):
+            assert f'"{side}"' not in text
     assert household.phone not in text
     assert get(f"/api/v1/listings/{draft.pk}/").status_code == 404
 

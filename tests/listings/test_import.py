@@ -196,3 +196,43 @@ def test_the_command_imports_and_shows_progress(village, tmp_path):
     call_command("import_parcels", str(path), stdout=io.StringIO(), stderr=err)
     assert "300/300" in err.getvalue()
     assert Parcel.objects.count() == 300
+
+
+def _bomb(village, padding_mb=60):
+    """A real workbook plus a member of zeros: a few hundred KB that unpack to `padding_mb` MB."""
+    import zipfile
+
+    book = Workbook()
+    book.active.append(HEADER)
+    for row in rows_for(village, 1):
+        book.active.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    with zipfile.ZipFile(buf, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (padding_mb * 1024 * 1024))
+    return buf.getvalue()
+
+
+def test_an_xlsx_that_unpacks_too_far_is_refused_naming_the_file(village, settings):
+    # given a 60 MB member compressed ~1000 times (issue 14: decompression limits)
+    data = _bomb(village)
+    assert len(data) < 1024 * 1024
+    # when it is imported, then it is refused before openpyxl inflates it, naming the file
+    with pytest.raises(ImportFormatError, match="bomb.xlsx"):
+        import_parcels("bomb.xlsx", data)
+    assert not Parcel.objects.exists()
+    # and a total size over the limit is refused even at a modest ratio
+    settings.IMPORT_XLSX_MAX_UNCOMPRESSED_MB = 0
+    with pytest.raises(ImportFormatError, match="small.xlsx"):
+        import_parcels("small.xlsx", _bomb(village, padding_mb=0))
+
+
+def test_the_import_form_refuses_an_xlsx_bomb(village, client, staff_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from listings.forms import ImportForm
+
+    upload = SimpleUploadedFile("bomb.xlsx", _bomb(village))
+    form = ImportForm(data={}, files={"file": upload})
+    assert not form.is_valid()
+    assert "bomb.xlsx" in str(form.errors["file"])
