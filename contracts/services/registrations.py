@@ -195,9 +195,12 @@ def review_decide(*, review, actor, approve: bool, reasons="") -> QualificationR
     """Staff approve or refuse a qualification review (R-REG-3); refusal needs reasons.
     County staff decide their county's county-tier reviews, prefecture staff any (the policy's
     `contracts.decide_review`)."""
+    from marketplace.permissions import is_exchange_staff
+
+    if is_exchange_staff(actor):
+        _require_tier(actor, review)  # names R-REG-3's tier to staff of the wrong level
     if not actor.has_perm("contracts.decide_review", review):
         raise RegistrationRefused(_("Only exchange staff decide qualification reviews."))
-    _require_tier(actor, review)
     reasons = (reasons or "").strip()
     if not approve and not reasons:
         raise WrongState(_("Reasons: say why the review is refused."), field="reasons")
@@ -371,6 +374,8 @@ def deposit_refund_refusal(payable) -> str | None:
     deposit flow: released to a losing or unqualified bidder (R-DEAL-4), applied to the winner's
     fee and price, or forfeited (R-DEAL-5). Runs under the payable's lock in `refund_create`.
     """
+    if payable.disposition == payable.Disposition.APPLIED:
+        return None  # the deal's own flow applied it (R-DEAL-4) and refunds what is left over
     deposit = (
         Deposit.objects.filter(payable_id=payable.pk, state=Deposit.State.HELD)
         .select_related("registration__deal")

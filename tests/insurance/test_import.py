@@ -3,6 +3,7 @@
 from io import BytesIO
 
 import pytest
+from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -65,11 +66,12 @@ def test_a_bad_row_imports_nothing_and_every_bad_row_is_reported(forest):
             ["BD-3", "无此证", "4331260000000000000", "5", "110101199001011234", "", "2026-01-01", "2025-01-01"],
         ]
     )  # fmt: skip
-    result = import_policies(data, insurer=kernel.InsurerFactory())
+    with translation.override("zh-hans"):  # the reasons name the columns as the insurer reads them
+        result = import_policies(data, insurer=kernel.InsurerFactory())
+        reasons = " ".join(str(e.reason) for e in result.errors)
     lines = sorted({e.line for e in result.errors})
     assert lines == [3, 4]
-    reasons = " ".join(e.reason for e in result.errors)
-    assert "Insured area" in reasons and "Forest right" in reasons and "Cover period" in reasons
+    assert "投保面积" in reasons and "林权" in reasons and "保险期间" in reasons
     assert not InsurancePolicy.objects.exists()
 
 
