@@ -3,9 +3,9 @@
 from io import BytesIO
 
 import pytest
-from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from contracts.insurance.importer import import_policies
