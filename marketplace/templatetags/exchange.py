@@ -79,3 +79,15 @@ def workdays_left(deadline):
     if deadline <= timezone.now():
         return "已截止"
     return f"还剩 {n} 个工作日"
+
+
+@register.simple_tag
+def rule_number(key, county=None, percent=False):
+    """A rulebook number in force for a county, for texts on pages (never typed into them):
+    `{% rule_number "relist.max_cut" county=listing.county_id percent=True as cut %}` → "10"."""
+    from marketplace import rulebook
+
+    value = rulebook.value(key, county=county)
+    if percent:
+        return f"{(Decimal(value) * 100).normalize():f}"
+    return value

@@ -93,3 +93,27 @@ def test_an_agribusiness_registers_from_the_register_page(page):
     page.get_by_test_id("register").click()
     expect(page.get_by_test_id("registrations")).to_contain_text(listing.number)
     assert Registration.objects.filter(enterprise=user.enterprise).exists()
+
+
+def test_r_bid_6_staff_set_the_reserve_on_the_deal_page_and_bidders_never_see_it(page, staff_user):
+    from listings.models import Listing
+
+    # given a running auction and staff on its deal page
+    auction, (a, b) = live_auction(close_in=dt.timedelta(minutes=30))
+    login(page, staff_user.username)
+    page.goto(f"{page.base_url}/deals/staff/{auction.deal_id}/")
+    # when staff enter a reserve of 612.50 yuan with a reason and submit
+    form = page.get_by_test_id("reserve-form")
+    form.locator("#reserve_yuan").fill("612.50")
+    form.locator("#reserve_reason").fill("委托方要求")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    # then the page confirms in Chinese and the listing carries the reserve
+    expect(page.locator("body")).to_contain_text("底价已记录")
+    assert Listing.objects.get(pk=auction.deal.listing_id).reserve_price_fen == 61_250
+    # and a bidder in the room sees nothing of it
+    page.context.clear_cookies()
+    login(page, a.user.username)
+    page.goto(f"{page.base_url}/deals/auctions/{auction.deal.listing_id}/")
+    expect(page.get_by_test_id("countdown")).to_contain_text(":")
+    assert "612.50" not in page.content() and "612.5" not in page.content()

@@ -94,3 +94,24 @@ def test_r_fail_1_the_failed_announcement_states_the_countys_cut(
     # then the 流拍公告 says 15 %
     page = AnnouncementPage.objects.get(kind="failed", deal_number=deal.number)
     assert "每次降价不超过15%" in page.body
+
+
+def test_r_fail_1_and_r_deal_1_the_staff_and_objection_pages_state_the_countys_numbers(
+    prefecture_staff, django_capture_on_commit_callbacks
+):
+    # given a county that allows 15 % per relisting and runs its result announcement 7 days
+    listing = announced_listing()
+    change(listing_conf.RELIST_MAX_CUT, "15", actor=prefecture_staff, county=listing.county)
+    change("deal.result_announcement_workdays", "7", actor=prefecture_staff, county=listing.county)
+    end_announcement(listing)
+    with django_capture_on_commit_callbacks(execute=True):
+        deal = services.deal_select_mode(deal=services.deal_for_listing(listing))
+    assert deal.state == Deal.State.FAILED
+    # then the staff deal page's relist form says 15 %
+    client = Client()
+    client.force_login(prefecture_staff)
+    html = client.get(f"/deals/staff/{deal.pk}/").content.decode()
+    assert "降幅不超过 15%" in html and "10%" not in html
+    # and the objection page says 7 working days
+    html = Client().get(f"/deals/{deal.pk}/objection/").content.decode()
+    assert "成交公示期（7 个工作日）" in html
