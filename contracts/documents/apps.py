@@ -21,6 +21,9 @@ class ContractDocumentsConfig(AppConfig):
         from . import conf, receivers  # noqa: F401  (receivers connects its signals)
 
         conf.define()
+        from .notify import register_events
+
+        register_events()
 
         staff = {User.Role.EXCHANGE_STAFF, User.Role.AUDITOR}
         register(_("My contracts"), "contract_documents:my_contracts", {User.Role.AGRIBUSINESS})

@@ -14,6 +14,7 @@ SEEDERS = [
     "cms.demo",
     "contracts.demo",
     "contracts.documents.demo",  # after contracts.demo once that exists
+    "marketplace.desk.demo",  # after the deals: the household login is a transferor's
 ]
 
 
