@@ -18,6 +18,12 @@ class DeskConfig(AppConfig):
 
         conf.define()
         register_events()
+        from marketplace.household_sections import register_section
+
+        from .views import requests_section
+
+        register_section(requests_section, order=90)
+        register(_("My land and money"), "desk:my_household", {"household"}, weight=10)
         register(
             _("Station desk"),
             "desk:index",

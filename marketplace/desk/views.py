@@ -215,3 +215,34 @@ def figures_xlsx(request):
     )
     response["Content-Disposition"] = f'attachment; filename="desk-{year}-{month:02d}.xlsx"'
     return response
+
+
+def _household(request, pk):
+    return get_object_or_404(Household.objects.select_related("village__township"), pk=pk)
+
+
+@permission_required("desk.view_household", lambda request, pk: _household(request, pk))
+def household_page(request, pk):
+    """One page per household: land, deals, who pays it and when, open requests."""
+    from marketplace.household_sections import sections_for
+
+    household = _household(request, pk)
+    return render(
+        request,
+        "desk/household.html",
+        {"household": household, "sections": sections_for(household, request.user)},
+    )
+
+
+@permission_required("desk.open_my_household")
+def my_household(request):
+    return redirect("desk:household", pk=request.user.household_id)
+
+
+def requests_section(household, user):
+    """The desk's own section of the household page: its open requests and their clocks."""
+    open_requests = Request.objects.filter(household=household, state__in=selectors.OPEN)
+    if not open_requests:
+        return None
+    now = timezone.now()
+    return {"template": "desk/household_requests.html", "rows": _rows(open_requests, now)}

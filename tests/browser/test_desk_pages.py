@@ -78,3 +78,22 @@ def test_staff_read_the_sms_log(page):
     login(page, "staff9")
     page.goto(page.base_url + "/console/sms/")
     assert "123456" in page.get_by_test_id("sms-log").inner_text()
+
+
+def test_a_household_opens_its_own_page_from_the_menu(page):
+    # given a household with a login and an open request at its station
+    station = factories.ServiceStationFactory()
+    operator = factories.OperatorFactory(station=station)
+    village = factories.VillageFactory(township=station.township)
+    household = factories.HouseholdFactory(name="向示二", village=village)
+    factories.UserFactory(username="hh1", role="household", household=household)
+    made = services.request_record(
+        operator=operator, household=household, channel="phone", topic="payment", text="问租金"
+    )
+    login(page, "hh1")
+    # when it follows "my land and money"
+    with page.expect_navigation():
+        page.get_by_role("navigation").get_by_role("link", name="我的土地和收益").click()
+    # then its page names it and shows the open request with its clocks
+    assert page.get_by_test_id("household-name").inner_text() == "向示二"
+    assert made.number in page.get_by_test_id("household-requests").inner_text()
