@@ -4,6 +4,7 @@ contracts and certificates, and each rent instalment — paid (and paid out), du
 from django.utils import timezone
 
 from contracts.models import Deal
+from marketplace.money import fen_to_yuan
 
 from .models import Contract, RentInstalment
 
@@ -29,7 +30,7 @@ def deals_section(household, user):
             status = "overdue"
         else:
             status = "due"
-        instalments.append({"row": row, "status": status, "yuan": row.amount_fen / 100})
+        instalments.append({"row": row, "status": status, "yuan": fen_to_yuan(row.amount_fen)})
     rows = []
     for deal in deals:
         rows.append(

@@ -75,9 +75,26 @@ def seed(log) -> None:
     log(f"desk: {len(SCRIPT)} requests at {station.name} (every state, some overdue)")
 
 
+def _with_rent(households):
+    """A household whose land is let with a rent schedule (looked up by name: the kernel
+    imports no app)."""
+    from django.apps import apps
+
+    try:
+        rent = apps.get_model("contract_documents", "RentInstalment")
+    except LookupError:
+        return None
+    ids = set(rent.objects.values_list("deal__listing__transferor_household", flat=True))
+    return next((h for h in households if h.pk in ids), None)
+
+
 def _household_login(households, log):
-    """The household with a listing (its land let in the demo deals), else the first."""
-    household = next((h for h in households if h.listings.exists()), households[0])
+    """The household whose land is let with rent (paid and due), else one with a listing."""
+    household = (
+        _with_rent(households)
+        or next((h for h in households if h.listings.exists()), None)
+        or households[0]
+    )
     user = User.objects.filter(username="household").first() or User(username="household")
     if User.objects.filter(household=household).exclude(pk=user.pk).exists():
         return
