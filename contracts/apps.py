@@ -14,6 +14,9 @@ class ContractsConfig(AppConfig):
         from . import conf, metrics_hooks, permissions, receivers  # noqa: F401  (they register)
 
         conf.define()
+        from .notify import register_events
+
+        register_events()
 
         agribusiness = {User.Role.AGRIBUSINESS}
         staff = {User.Role.EXCHANGE_STAFF}

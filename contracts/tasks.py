@@ -34,3 +34,11 @@ def select_modes_task():
 @shared_task(acks_late=True)
 def refund_deposit_task(deposit_id, reason):
     services.deposit_refund_now(deposit_id=deposit_id, reason=reason)
+
+
+@shared_task(name="contracts.auctions_starting_soon")
+def auctions_starting_soon_task():
+    """Beat: tell the bidders of auctions that start within the hour (once per start time)."""
+    from .notify import auctions_starting_soon_tell
+
+    auctions_starting_soon_tell()

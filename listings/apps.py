@@ -13,6 +13,11 @@ class ListingsConfig(AppConfig):
         from . import conf, permissions  # noqa: F401 (registers the app's permissions)
 
         conf.define()
+        from marketplace.household_sections import register_section
+
+        from .household_section import listings_section
+
+        register_section(listings_section, order=10)
 
         R = User.Role
         register(_("Station console"), "listings:station_home", {R.STATION_OPERATOR})

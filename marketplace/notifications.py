@@ -340,7 +340,9 @@ def event_send(event, *, obj=None, context=None, url="", dedupe=None):
         )
 
 
-def notify_users(users, *, subject=None, body=None, url="", event=None, context=None, obj=None):
+def notify_users(
+    users, *, subject=None, body=None, url="", event=None, context=None, obj=None, dedupe=None
+):
     for user in users:
         notification_send(
             recipient=user,
@@ -350,6 +352,7 @@ def notify_users(users, *, subject=None, body=None, url="", event=None, context=
             event=event,
             context=context,
             obj=obj,
+            dedupe=dedupe,
         )
 
 

@@ -36,6 +36,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "marketplace",
     "marketplace.payments",
+    "marketplace.desk",
     "valuation",
     "listings",
     "contracts",
@@ -272,6 +273,10 @@ CELERY_BEAT_SCHEDULE["storage-instruct-due-guarantees"] = {
 # Deals: R-MODE-1 when announcement periods end; overdue auctions closed (R-BID-8), R-BID-9 windows.
 CELERY_BEAT_SCHEDULE["contracts-select-modes"] = {
     "task": "contracts.tasks.select_modes_task",
+    "schedule": 5 * 60,
+}
+CELERY_BEAT_SCHEDULE["contracts-auctions-starting-soon"] = {
+    "task": "contracts.auctions_starting_soon",
     "schedule": 5 * 60,
 }
 CELERY_BEAT_SCHEDULE["contracts-sweep-auctions"] = {

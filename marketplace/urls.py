@@ -50,6 +50,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("payments/", include("marketplace.payments.urls")),
+    path("desk/", include("marketplace.desk.urls")),
     path("listings/", include("listings.urls")),
     path("valuation/", include("valuation.urls")),
     path("deals/", include("contracts.urls")),

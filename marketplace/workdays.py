@@ -78,6 +78,14 @@ def add_workdays(start: dt.date, n: int) -> dt.date:
     return day
 
 
+def add_calendar_days(start: dt.datetime, n: int) -> dt.datetime:
+    """The moment `n` calendar days after `start`: rest days and holidays count, unlike
+    `add_workdays` (R-SVC-1's third clock, "resolved or answered within 3 days")."""
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    return start + dt.timedelta(days=n)
+
+
 def workdays_between(a: dt.date, b: dt.date) -> int:
     """Working days after `a` up to and including `b` (0 when b <= a)."""
     if b <= a:

@@ -21,6 +21,14 @@ class ContractDocumentsConfig(AppConfig):
         from . import conf, permissions, receivers  # noqa: F401  (receivers connects its signals)
 
         conf.define()
+        from .notify import register_events
+
+        register_events()
+        from marketplace.household_sections import register_section
+
+        from .household_section import deals_section
+
+        register_section(deals_section, order=20)
 
         staff = {User.Role.EXCHANGE_STAFF, User.Role.AUDITOR}
         register(_("My contracts"), "contract_documents:my_contracts", {User.Role.AGRIBUSINESS})

@@ -15,6 +15,14 @@ class NotAParty(NotAllowed):
     default_message = _("You cannot sign this contract.")
 
 
+class NoPhone(NotAllowed):
+    code = "no_phone"
+    field = "code"
+    default_message = _(
+        "The signing code goes by SMS only: add a phone number to your profile or your company."
+    )
+
+
 class WrongVersion(Conflict):
     code = "contract_version_changed"
     default_message = _(

@@ -120,7 +120,7 @@ def contract_send_code(request, number):
         code = services.signing_code_send(contract=contract, user=request.user)
     except DomainError as exc:
         return contract_page(request, number, error=exc.message, field=exc.field)
-    messages.success(request, _("A one-time code was sent to your notifications and e-mail."))
+    messages.success(request, _("A one-time code was sent to your phone by SMS."))
     if conf.get("SHOW_SIGNING_CODE"):
         return contract_page(request, number, shown_code=code)
     return redirect(contract)

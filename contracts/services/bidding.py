@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from marketplace import audit, workdays
 from marketplace.money import MoneyError, fen_to_yuan, to_decimal
 
-from .. import conf, signals
+from .. import conf, notify, signals
 from ..errors import (
     AlreadyLeading,
     AuctionClosed,
@@ -600,4 +600,5 @@ def auction_reschedule(*, auction, start_at, actor) -> Auction:
             payload={"start_at": start_at, "close_at": auction.close_at},
         )
         schedule_close(auction)
+        notify.tell_auction(auction, "auction.scheduled")
     return auction

@@ -14,7 +14,7 @@ from marketplace.choices import RightType
 from marketplace.money import fen_to_yuan, round_fen
 from valuation.formulas import total_value_fen
 
-from .. import conf, signals
+from .. import conf, notify, signals
 from ..errors import ObjectionInvalid, TooManyObjections, WrongState
 from ..models import Auction, Deal, NegotiatedOffer, Objection, Registration
 from .common import deal_number_allocate, lock_deal, send_on_commit, transition
@@ -188,6 +188,7 @@ def _auction_create(deal, *, start_at) -> Auction:
         payload={"auction": auction.pk, "start_at": start_at, "close_at": close_at},
     )
     schedule_close(auction)
+    notify.tell_auction(auction, "auction.scheduled")
     return auction
 
 
@@ -300,7 +301,10 @@ def deal_award(deal, *, winner, price_fen, at, actor=None):
         payload={"price_fen": price_fen, "bidder_number": winner.bidder_number},
     )
     county_media_follow(deal, actor=actor)
+    notify.tell(winner, "auction.won", obj=deal, price=notify.yuan(price_fen))
     for registration in deal.registrations.exclude(pk=winner.pk):
+        if registration.state == registration.State.QUALIFIED:
+            notify.tell(registration, "auction.lost", obj=deal)
         _deposit_release(registration, at=timezone.now(), reason="R-DEAL-4 losing bidder")
     send_on_commit(signals.deal_awarded, deal=deal)
 

@@ -13,7 +13,7 @@ from marketplace import audit, workdays
 from marketplace.models import Enterprise, User
 from marketplace.validators import age_on, validate_id_number, validate_uscc
 
-from .. import conf
+from .. import conf, notify
 from ..errors import AlreadyRegistered, RegistrationClosed, RegistrationRefused, WrongState
 from ..models import Deal, Deposit, QualificationReview, Registration
 from .common import lock_deal, transition
@@ -216,10 +216,12 @@ def review_decide(*, review, actor, approve: bool, reasons="") -> QualificationR
             deposit = Deposit.objects.select_for_update().get(registration=registration)
             if deposit.state == Deposit.State.HELD:
                 _qualify(registration, at=now, actor=actor)
+            notify.tell(registration, "registration.approved")
         else:
             transition(review, "refuse", actor=actor, by=actor, at=now, reasons=reasons)
             transition(registration, "reject", actor=actor, reason=reasons)
             _deposit_release(registration, at=now, reason="R-REG-3 review refused")
+            notify.tell(registration, "registration.refused", reasons=reasons)
     return review
 
 
@@ -278,6 +280,10 @@ def _qualify(registration, *, at, actor=None):
 def _deposit_hold(deposit, *, at, actor=None):
     transition(deposit, "hold", actor=actor, at=at)
     registration = deposit.registration
+    if deposit.payable_id:  # a deposit actually paid (none asked: nothing to tell)
+        notify.tell(
+            registration, "deposit.received", obj=deposit, amount=notify.yuan(deposit.amount_fen)
+        )
     if registration.state == Registration.State.AWAITING_DEPOSIT:
         _qualify(registration, at=at, actor=actor)
 
@@ -350,6 +356,13 @@ def deposit_refund_now(*, deposit_id, reason) -> None:
     if deposit.payable.state not in (Payable.State.PAID, Payable.State.PARTIALLY_REFUNDED):
         return
     refund_create(payable=deposit.payable, reason=reason)
+    with transaction.atomic():
+        notify.tell(
+            deposit.registration,
+            "deposit.refunded",
+            obj=deposit,
+            amount=notify.yuan(deposit.amount_fen),
+        )
 
 
 def registrations_disqualify_unfinished(deal, *, at):

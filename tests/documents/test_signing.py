@@ -102,12 +102,17 @@ def test_signing_a_pdf_whose_hash_is_not_the_current_version_is_refused(awarded)
     assert not Signature.objects.exists()
 
 
-def test_online_signing_needs_the_password_and_the_code_sent_to_notifications(awarded):
+def test_online_signing_needs_the_password_and_the_code_sent_by_sms(
+    awarded, django_capture_on_commit_callbacks
+):
+    from marketplace.models import SmsMessage
+
     contract = awarded.contract
-    code = services.signing_code_send(contract=contract, user=awarded.buyer)
-    # the code went through the notification channel
-    note = Notification.objects.filter(recipient=awarded.buyer).first()
-    assert code in note.body
+    with django_capture_on_commit_callbacks(execute=True):
+        code = services.signing_code_send(contract=contract, user=awarded.buyer)
+    # the code went by SMS only (issue 13), not to the inbox the signer is logged into
+    assert SmsMessage.objects.filter(text__contains=code).exists()
+    assert not Notification.objects.filter(body__contains=code).exists()
     sign = {"contract": contract, "user": awarded.buyer, "pdf_sha256": contract.current.sha256}
     with pytest.raises(WrongPassword):
         services.contract_sign_online(password="nope", code=code, **sign)
@@ -126,16 +131,31 @@ def test_someone_else_cannot_sign_for_the_transferee(awarded):
         services.signing_code_send(contract=awarded.contract, user=other)
 
 
-def test_the_one_time_code_is_also_e_mailed(
+def test_the_one_time_code_goes_by_sms_only(
     awarded, django_capture_on_commit_callbacks, mailoutbox
 ):
-    # given the transferee's user has an e-mail address (the factory gives one)
-    # when it asks for a code
+    """Issue 13: the code is a second factor — never in the inbox the signer is logged into,
+    never e-mailed; it reaches the phone by SMS (the console provider's log in tests)."""
+    from marketplace.models import Notification, SmsMessage
+
+    # when the transferee asks for a code
     with django_capture_on_commit_callbacks(execute=True):
         code = services.signing_code_send(contract=awarded.contract, user=awarded.buyer)
-    # then the code is e-mailed through Django's mail backend
-    mails = [m for m in mailoutbox if code in m.body]
-    assert len(mails) == 1 and mails[0].to == [awarded.buyer.email]
+    # then only the SMS carries it
+    assert not [m for m in mailoutbox if code in m.body]
+    assert not Notification.objects.filter(body__contains=code).exists()
+    assert not Notification.objects.filter(subject__contains=code).exists()
+    sms = SmsMessage.objects.get(text__contains=code)
+    assert sms.phone == "13800000000"  # the company's contact phone (factory)
+
+
+def test_no_phone_no_signing_code(awarded):
+    from contracts.documents.errors import NoPhone
+
+    awarded.buyer.enterprise.contact_phone = ""
+    awarded.buyer.enterprise.save()
+    with pytest.raises(NoPhone):
+        services.signing_code_send(contract=awarded.contract, user=awarded.buyer)
 
 
 def test_r_deal_2_both_parties_sign_within_5_working_days_across_a_holiday(

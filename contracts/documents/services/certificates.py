@@ -104,6 +104,7 @@ def certificate_issue(*, deal, actor, batch=None) -> Certificate:
         transaction.on_commit(
             partial(render_certificate_task.delay, certificate.pk, batch.pk if batch else None)
         )
+        _tell_certificate_issued(deal, certificate)
     return certificate
 
 
@@ -120,6 +121,25 @@ def _record_lease(deal, actor):
         reference=deal.number,
         actor=actor,
     )
+
+
+def _tell_certificate_issued(deal, certificate):
+    from marketplace.notifications import notification_send, notify_users
+
+    from .. import recipients
+
+    context = {"number": certificate.number, "deal": deal.number}
+    notify_users(
+        recipients.transferee_users(certificate.contract),
+        event="certificate.issued",
+        context=context,
+        obj=certificate,
+    )
+    household = deal.listing.transferor_household
+    if household is not None:
+        notification_send(
+            recipient=household, event="certificate.issued", context=context, obj=certificate
+        )
 
 
 def _record_price(deal, now):

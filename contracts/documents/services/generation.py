@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Deal
 from marketplace import audit, workdays
-from marketplace.notifications import notify_users
+from marketplace.notifications import notification_send, notify_users
 
 from .. import conf, recipients
 from ..facts import contract_facts, missing_labels
@@ -170,6 +170,14 @@ def _tell_parties_ready(deal, contract, *, first_time):
         body=body,
         url=reverse("contract_documents:station_contract", args=[contract.number]),
     )
+    household = deal.listing.transferor_household
+    if household is not None:  # by SMS, its own login, or its station's inbox (issue 13)
+        notification_send(
+            recipient=household,
+            event="contract.ready",
+            context={"number": contract.number, "deal": deal.number, "deadline": deadline},
+            obj=contract.current or contract,
+        )
 
 
 def signature_rows(contract) -> list:

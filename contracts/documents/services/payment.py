@@ -11,7 +11,7 @@ from contracts.models import Deposit
 from marketplace import audit, workdays
 from marketplace.models import Collective, Household
 from marketplace.money import fen_to_yuan, yuan_to_fen
-from marketplace.notifications import notify_users
+from marketplace.notifications import notification_send, notify_users
 from marketplace.payments import ledger
 from marketplace.payments.models import Payable
 from valuation.conf import service_fee_terms
@@ -99,12 +99,13 @@ def payment_start(*, deal, contract, now) -> Settlement:
     settlement.save(update_fields=["payable"])
     notify_users(
         recipients.transferee_users(contract),
-        subject=_("Pay for deal %(deal)s") % {"deal": deal.number},
-        body=_("Both parties have signed. Pay %(amount)s by %(deadline)s (R-DEAL-3).")
-        % {
+        event="payment.due",
+        context={
+            "deal": deal.number,
             "amount": f"¥{fen_to_yuan(amount):,.2f}",
             "deadline": timezone.localtime(settlement.pay_by).strftime("%Y-%m-%d %H:%M"),
         },
+        obj=settlement,
         url=reverse("contract_documents:payment", args=[deal.number]),
     )
     return settlement
@@ -245,6 +246,8 @@ def rent_reminders_send(*, today=None) -> int:
     )
     for instalment in due.select_related("deal"):
         days = (instalment.due_on - today).days
+        if days < 0:
+            _tell_rent_overdue(instalment)
         field = "reminded_7_at" if days <= second else "reminded_30_at"
         if getattr(instalment, field) or (field == "reminded_7_at" and days < 0):
             continue
@@ -258,14 +261,16 @@ def rent_reminders_send(*, today=None) -> int:
             settlement = instalment.deal.settlements.get(state=Settlement.State.SETTLED)
             notify_users(
                 recipients.transferee_users(settlement.contract),
-                subject=_("Rent due on %(date)s for deal %(deal)s")
-                % {"date": instalment.due_on.isoformat(), "deal": instalment.deal.number},
-                body=_("Instalment %(n)s: %(amount)s, due in %(days)s days.")
-                % {
+                event="rent.due",
+                context={
+                    "date": instalment.due_on.isoformat(),
+                    "deal": instalment.deal.number,
                     "n": instalment.sequence,
                     "amount": f"¥{fen_to_yuan(instalment.amount_fen):,.2f}",
                     "days": days,
                 },
+                obj=instalment,
+                dedupe=field,
                 url=instalment.payable.checkout_url,
             )
             sent += 1
@@ -307,6 +312,30 @@ def rent_instalment_paid(*, payable) -> RentInstalment | None:
         },
     )
     return instalment
+
+
+def _tell_rent_overdue(instalment):
+    """The transferee (to pay) and the household (owed) hear once that rent is overdue."""
+    settlement = instalment.deal.settlements.filter(state=Settlement.State.SETTLED).first()
+    context = {
+        "deal": instalment.deal.number,
+        "n": instalment.sequence,
+        "amount": f"¥{fen_to_yuan(instalment.amount_fen):,.2f}",
+        "date": instalment.due_on.isoformat(),
+    }
+    with transaction.atomic():
+        if settlement is not None:
+            notify_users(
+                recipients.transferee_users(settlement.contract),
+                event="rent.overdue",
+                context=context,
+                obj=instalment,
+            )
+        household = instalment.deal.listing.transferor_household
+        if household is not None:
+            notification_send(
+                recipient=household, event="rent.overdue", context=context, obj=instalment
+            )
 
 
 def rent_overdue(*, today=None):

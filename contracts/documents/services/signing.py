@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from contracts.models import Deal
 from marketplace import audit
 from marketplace.io_guard import refuse_in_transaction
-from marketplace.notifications import notification_send, notify_users
+from marketplace.notifications import notification_send, notify_users, phone_of
 from marketplace.security import password_recheck
 
 from .. import conf, recipients
@@ -25,6 +25,7 @@ from ..errors import (
     AlreadySigned,
     BadScan,
     DeadlinePassed,
+    NoPhone,
     NotAParty,
     NotConfirmed,
     PasswordLocked,
@@ -88,29 +89,31 @@ def _check_signable(contract, *, pdf_sha256, party, now):
 
 
 def signing_code_send(*, contract, user) -> str:
-    """Send a 6-digit one-time code to the user's notifications (and e-mail); returns it."""
+    """Send a 6-digit one-time code to the user's phone by SMS only; returns it."""
     if not can_sign_online(contract, user):
         raise NotAParty()
     if contract.state != Contract.State.READY:
         raise WrongState(_("This contract is not awaiting signatures."))
+    if not phone_of(user):
+        raise NoPhone()
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
     with transaction.atomic():
         SigningCode.objects.filter(contract=contract, user=user, used_at__isnull=True).update(
             used_at=now
         )
-        SigningCode.objects.create(
+        row = SigningCode.objects.create(
             contract=contract,
             user=user,
             code_hash=_code_hash(code),
             expires_at=now + timedelta(minutes=conf.get("CODE_MINUTES")),
         )
+        # SMS only (a second factor): never the inbox, the e-mail or a log line.
         notification_send(
             recipient=user,
-            subject=_("Signing code for contract %(number)s") % {"number": contract.number},
-            body=_("Your one-time signing code is %(code)s. It is valid for %(minutes)s minutes.")
-            % {"code": code, "minutes": conf.get("CODE_MINUTES")},
-            url=contract.get_absolute_url(),
+            event="contract.signing_code",
+            context={"number": contract.number, "code": code, "minutes": conf.get("CODE_MINUTES")},
+            obj=row,
         )
         audit.record(action="contract.code_sent", obj=contract, actor=user)
     return code

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 APPS = [
     "marketplace",
     "marketplace/payments",
+    "marketplace/desk",
     "listings",
     "valuation",
     "contracts",

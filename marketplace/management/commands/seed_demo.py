@@ -14,6 +14,7 @@ SEEDERS = [
     "contracts.demo",
     "contracts.documents.demo",  # after contracts.demo once that exists
     "contracts.insurance.demo",
+    "marketplace.desk.demo",  # after the deals: the household login is a transferor's
 ]
 
 

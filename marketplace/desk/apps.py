@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeskConfig(AppConfig):
+    """The station desk (R-SVC-1, "三个三"): households' requests at their service station."""
+
+    name = "marketplace.desk"
+    label = "desk"
+    verbose_name = _("Station desk")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from marketplace.navigation import register
+
+        from . import conf, permissions  # noqa: F401  (permissions registers the rules)
+        from .notify import register_events
+
+        conf.define()
+        register_events()
+        from marketplace.household_sections import register_section
+
+        from .views import requests_section
+
+        register_section(requests_section, order=90)
+        register(_("My land and money"), "desk:my_household", {"household"}, weight=10)
+        register(
+            _("Station desk"),
+            "desk:index",
+            {"station_operator", "exchange_staff", "auditor"},
+            weight=20,
+        )
