@@ -1,6 +1,7 @@
 """Template filters for money, areas and dates as the exchange's users read them (UX.md)."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
