@@ -35,7 +35,7 @@ class Request(models.Model):
         ESCALATED = "escalated", _("With the exchange for mediation")
         RESOLVED = "resolved", _("Resolved or answered")
 
-    number = models.CharField(_("Number"), max_length=30, unique=True)
+    number = models.CharField(_("Request number"), max_length=30, unique=True)
     station = models.ForeignKey(
         ServiceStation, on_delete=models.PROTECT, related_name="requests", verbose_name=_("Station")
     )
