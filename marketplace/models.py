@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_fsm import FSMField, transition
 
 from .validators import uscc_organisation_type, validate_id_number, validate_uscc
 
@@ -501,7 +502,11 @@ class Delivery(models.Model):
         _("Sensitive"), default=False, help_text=_("The text is erased once sent (a code).")
     )
     segments = models.PositiveSmallIntegerField(_("SMS segments"), default=0)
-    state = models.CharField(_("State"), max_length=10, choices=State.choices, default="queued")
+    # A state machine whose moves are claimed, not locked: a worker takes a queued delivery with
+    # a conditional UPDATE (queued → sending) before it sends, so a redelivered task sends
+    # nothing twice (STYLE.md: claim a row with a conditional update). The transitions below are
+    # the machine those updates follow; `marketplace.notifications` makes every move.
+    state = FSMField(_("State"), max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("Attempts"), default=0)
     reason = models.CharField(_("Reason"), max_length=300, blank=True)
     next_attempt_at = models.DateTimeField(_("Next attempt"), null=True, blank=True)
@@ -517,6 +522,22 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.event} {self.channel} {self.state}"
+
+    @transition(field=state, source=State.QUEUED, target=State.SENDING)
+    def claim(self):
+        """A worker takes the delivery (done as a conditional UPDATE)."""
+
+    @transition(field=state, source=State.SENDING, target=State.SENT)
+    def mark_sent(self):
+        """The channel accepted the message."""
+
+    @transition(field=state, source=State.SENDING, target=State.QUEUED)
+    def retry_later(self):
+        """The channel failed; tried again after a backoff."""
+
+    @transition(field=state, source=[State.QUEUED, State.SENDING], target=State.FAILED)
+    def mark_failed(self):
+        """No address, or the retries ran out: the reason is kept; the inbox copy stays."""
 
 
 class NotificationPreference(models.Model):
