@@ -95,8 +95,8 @@ def build_scene(capture):
         "staff_ys": kernel.UserFactory(role="exchange_staff", is_staff=True, county=yongshun),
         "agri_reg": bidder_user(),
         "agri_none": bidder_user(),
-        "insurer": kernel.UserFactory(role="insurer"),
-        "forestry": kernel.UserFactory(role="forestry_inspector"),
+        "insurer": kernel.InsurerUserFactory(),
+        "forestry": kernel.ForestryInspectorFactory(county=guzhang),
         "auditor": kernel.UserFactory(role="auditor", county=guzhang),
         "storage": kernel.StorageOperatorFactory(
             storage_center=kernel.StorageCenterFactory(county=guzhang)
@@ -156,8 +156,63 @@ def build_scene(capture):
             "notice_kind": "filing",
             "relist_action": "relist",
             "encumbrance": 0,
+            **_desk_objects(a.operator if scope == "gz" else None, household, township),
+            **_insurance_objects(users["insurer"], household, village, scope),
         }
     return users, objects
+
+
+def _desk_objects(operator, household, township):
+    """A request at the household's station (its operator: the 古丈县 one, or a new one)."""
+    from django.utils import timezone
+
+    from marketplace.desk import services as desk
+    from tests import factories as kernel
+
+    if operator is None:
+        station = kernel.ServiceStationFactory(township=township)
+        operator = kernel.OperatorFactory(station=station)
+    request = desk.request_record(
+        operator=operator,
+        household=household,
+        channel="walk_in",
+        topic="contract",
+        text="租金什么时候到账？",
+        received_at=timezone.now(),
+    )
+    return {"desk_request": request.number, "desk_action": "acknowledge"}
+
+
+def _insurance_objects(insurer_user, household, village, scope):
+    """A forest policy of the household (the 古丈县 one by the scene's insurer) with a claim."""
+    import datetime as dt
+
+    from contracts.insurance import services as insurance
+    from contracts.insurance.models import PolicyImport
+    from tests import factories as kernel
+    from tests.insurance.factories import insured_policy
+
+    insurer = insurer_user.insurer if scope == "gz" else kernel.InsurerFactory(name="另一保险公司")
+    policy = insured_policy(
+        holders=[household], number=f"BD-{scope}", insurer=insurer, village=village
+    )
+    parcel = policy.parcels.first().parcel
+    claim = insurance.claim_report(
+        policy=policy,
+        cause="fire",
+        loss_on=dt.date(2026, 3, 1),
+        parcels=[(parcel, "5")],
+        actor=insurer_user if scope == "gz" else None,
+    )
+    policy_import = PolicyImport.objects.create(
+        file="policy-imports/x.xlsx", original_name="x.xlsx", insurer=insurer
+    )
+    return {
+        "policy_number": policy.number,
+        "claim_number": claim.number,
+        "policy_import": policy_import.pk,
+        "photo": 0,
+    }
 
 
 def kwargs_for(row, objects):

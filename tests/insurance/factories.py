@@ -22,10 +22,12 @@ def forest_parcel(village, n, area="20.0000"):
     )
 
 
-def insured_policy(*, holders=None, shares=None, number="BD-2026-0001", parcels=2, insurer=None):
-    """A policy over `parcels` forest parcels (20 mu each) of one forest right held by
-    `holders` (default: one household) with `shares` (default equal as fractions)."""
-    village = kernel.VillageFactory()
+def insured_policy(
+    *, holders=None, shares=None, number="BD-2026-0001", parcels=2, insurer=None, village=None
+):
+    """A policy over `parcels` forest parcels (20 mu each, in `village` or a new one) of one
+    forest right held by `holders` (default: one household) with `shares` (default equal)."""
+    village = village or kernel.VillageFactory()
     holders = holders or [kernel.HouseholdFactory(village=village)]
     plots = [forest_parcel(village, n) for n in range(parcels)]
     right = RightFactory(right_type="forest", parcels=plots)
