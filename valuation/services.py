@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace import audit
 from marketplace.choices import AgeClass, LandClass, RightType
+from marketplace.io_guard import refuse_in_transaction
 from marketplace.money import fen_to_yuan, round_yuan, yuan_to_fen
 
 from . import formulas, methods, selectors
@@ -366,22 +367,34 @@ def valuation_report_lock(*, report, actor=None) -> ValuationReport:
 
 
 def valuation_report_attach_pdf(*, report_id) -> ValuationReport:
-    """Render the report's PDF once and store it with its SHA-256 (idempotent)."""
+    """Render the report's PDF once and store it with its SHA-256 (idempotent).
+
+    Rendered and written with no transaction open (marketplace.io_guard); recorded in a short
+    transaction under the report's lock only if no PDF was stored meanwhile (else the file of
+    this render is deleted)."""
     from .pdf import render_valuation_report_pdf
 
-    with transaction.atomic():
+    report = ValuationReport.objects.get(pk=report_id)
+    if report.pdf_sha256:
+        return report
+    data = render_valuation_report_pdf(report)
+    refuse_in_transaction("document storage write")
+    stored = ValuationReport(pk=report.pk)
+    stored.pdf.save(f"valuation-report-{report.pk}.pdf", ContentFile(data), save=False)
+    with transaction.atomic(durable=True):
         report = ValuationReport.objects.select_for_update().get(pk=report_id)
-        if report.pdf_sha256:
-            return report
-        data = render_valuation_report_pdf(report)
-        report.pdf_sha256 = hashlib.sha256(data).hexdigest()
-        report.pdf.save(f"valuation-report-{report.pk}.pdf", ContentFile(data), save=False)
-        report.save(update_fields=["pdf", "pdf_sha256"])
-        audit.record(
-            action="valuation.report_pdf_rendered",
-            obj=report,
-            payload={"sha256": report.pdf_sha256},
-        )
+        stored_first = bool(report.pdf_sha256)
+        if not stored_first:
+            report.pdf_sha256 = hashlib.sha256(data).hexdigest()
+            report.pdf = stored.pdf.name
+            report.save(update_fields=["pdf", "pdf_sha256"])
+            audit.record(
+                action="valuation.report_pdf_rendered",
+                obj=report,
+                payload={"sha256": report.pdf_sha256},
+            )
+    if stored_first:
+        stored.pdf.storage.delete(stored.pdf.name)
     return report
 
 

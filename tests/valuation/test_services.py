@@ -444,3 +444,27 @@ def test_r_val_3_the_database_refuses_to_change_a_locked_report(
     services.valuation_report_attach_pdf(report_id=report.pk)
     report.refresh_from_db()
     assert report.value_fen == 3_860_867 and report.pdf_sha256
+
+
+def test_the_report_pdf_is_rendered_and_written_with_no_transaction_open(
+    county, tables, valuer, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Issue 15: no PDF render or file write inside a transaction (marketplace.io_guard)."""
+    from django.core.files.storage import FileSystemStorage
+
+    from marketplace.io_guard import in_transaction
+    from valuation import pdf
+
+    seen = []
+    render, save = pdf.render_valuation_report_pdf, FileSystemStorage._save
+    monkeypatch.setattr(
+        pdf, "render_valuation_report_pdf", lambda r: seen.append(in_transaction()) or render(r)
+    )
+    monkeypatch.setattr(
+        FileSystemStorage, "_save", lambda s, n, c: seen.append(in_transaction()) or save(s, n, c)
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        report = _create(valuer, county)
+    services.valuation_report_attach_pdf(report_id=report.pk)
+    assert seen == [False, False]
+    assert ValuationReport.objects.get(pk=report.pk).pdf_sha256
