@@ -5,6 +5,7 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from contracts.insurance.importer import import_policies
@@ -65,7 +66,8 @@ def test_a_bad_row_imports_nothing_and_every_bad_row_is_reported(forest):
             ["BD-3", "无此证", "4331260000000000000", "5", "110101199001011234", "", "2026-01-01", "2025-01-01"],
         ]
     )  # fmt: skip
-    result = import_policies(data, insurer=kernel.InsurerFactory())
+    with translation.override("en"):
+        result = import_policies(data, insurer=kernel.InsurerFactory())
     lines = sorted({e.line for e in result.errors})
     assert lines == [3, 4]
     reasons = " ".join(e.reason for e in result.errors)
