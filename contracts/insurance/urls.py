@@ -15,6 +15,7 @@ urlpatterns = [
     path("claim/<str:number>/survey/", views.claim_survey, name="claim_survey"),
     path("claim/<str:number>/approve/", views.claim_approve, name="claim_approve"),
     path("claim/<str:number>/reject/", views.claim_reject, name="claim_reject"),
+    path("claim/<str:number>/withdraw/", views.claim_withdraw, name="claim_withdraw"),
     path("claim/<str:number>/replanting/", views.claim_replanting, name="claim_replanting"),
     path("claim/<str:number>/inspect/", views.claim_inspect, name="claim_inspect"),
     path("claim/<str:number>/photo/<int:pk>/", views.photo, name="photo"),

@@ -131,6 +131,7 @@ def claim_page(request, number):
             "overdue": selectors.is_overdue(claim),
             "map": parcels_map([r.insured_parcel.parcel for r in parcels], title=claim.number),
             "can_handle": allowed(user, "insurance.handle_claim", claim),
+            "can_withdraw": allowed(user, "insurance.report_claim", claim),
             "can_replant": allowed(user, "insurance.report_replanting", claim),
             "can_inspect": allowed(user, "insurance.inspect", claim),
             "today": timezone.localdate(),
@@ -179,6 +180,19 @@ def claim_reject(request, number):
         number,
         "insurance.handle_claim",
         lambda claim: services.claim_reject(
+            claim=claim, reason=request.POST.get("reason", ""), actor=request.user
+        ),
+    )
+
+
+@require_POST
+@permission_required("insurance.report_claim", _claim)
+def claim_withdraw(request, number):
+    return _act(
+        request,
+        number,
+        "insurance.report_claim",
+        lambda claim: services.claim_withdraw(
             claim=claim, reason=request.POST.get("reason", ""), actor=request.user
         ),
     )

@@ -150,3 +150,14 @@ def test_a_station_elsewhere_cannot_report_on_the_policy(client, scene):
     _login(client, operator)
     url = reverse("insurance:claim_report", args=[scene["policy"].number])
     assert client.post(url, {"cause": "fire", "loss_on": "2026-04-02"}).status_code == 403
+
+
+def test_the_reporter_withdraws_a_claim_before_approval_with_a_reason(client, scene):
+    claim = scene["claim"]
+    c = _login(client, scene["insurer"])
+    url = reverse("insurance:claim_withdraw", args=[claim.number])
+    c.post(url, {"reason": ""})
+    assert Claim.objects.get(pk=claim.pk).state == Claim.State.REPORTED  # a reason is required
+    c.post(url, {"reason": "重复报案"})
+    withdrawn = Claim.objects.get(pk=claim.pk)
+    assert (withdrawn.state, withdrawn.closing_reason) == (Claim.State.WITHDRAWN, "重复报案")
