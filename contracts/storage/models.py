@@ -253,6 +253,48 @@ class StorageContract(models.Model):
         self.signed_at = at
 
 
+class Block(models.Model):
+    """Stored parcels pooled for contiguous development (集中连片, R-STORE-4): one township, one
+    connected whole (parcels touching within the rulebook's tolerance)."""
+
+    class State(models.TextChoices):
+        FORMED = "formed", _("Formed")
+        DISSOLVED = "dissolved", _("Dissolved")
+
+    name = models.CharField(_("Block name"), max_length=100)
+    storage_center = models.ForeignKey(
+        StorageCenter, on_delete=models.PROTECT, related_name="blocks"
+    )
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey("marketplace.Township", on_delete=models.PROTECT, related_name="+")
+    area_mu = models.DecimalField(_("Area (mu)"), max_digits=12, decimal_places=4)
+    floor_total_fen = models.BigIntegerField(_("Floors per year (fen)"))
+    state = FSMField(
+        _("State"), max_length=20, choices=State.choices, default=State.FORMED, protected=True
+    )
+    formed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("Block")
+        verbose_name_plural = _("Blocks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(floor_total_fen__gte=0), name="block_floor_total_not_negative"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @transition(field=state, source=State.FORMED, target=State.DISSOLVED)
+    def dissolve(self):
+        pass
+
+
 class StoredParcel(models.Model):
     """A parcel in storage for the contract's term, its floor fixed at signing (R-STORE-3)."""
 
@@ -269,6 +311,14 @@ class StoredParcel(models.Model):
     annual_fen = models.BigIntegerField(_("Yearly guarantee (fen)"))
     term_start = models.DateField(_("Storage term starts"))
     term_end = models.DateField(_("Storage term ends"))
+    block = models.ForeignKey(
+        Block,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stored_parcels",
+        verbose_name=_("Block"),
+    )
 
     class Meta:
         ordering = ["township", "parcel__code"]

@@ -14,6 +14,7 @@ SEEDERS = [
     "cms.demo",
     "contracts.demo",
     "contracts.documents.demo",  # after contracts.demo once that exists
+    "contracts.storage.demo",
 ]
 
 
