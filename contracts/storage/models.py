@@ -295,6 +295,46 @@ class Block(models.Model):
         pass
 
 
+class BlockRent(models.Model):
+    """Rent received for a let block for one year, its surplus over the block's floors and the
+    households' share of it (R-STORE-6), paid with each household's next guarantee."""
+
+    block = models.ForeignKey(Block, on_delete=models.PROTECT, related_name="rents")
+    year = models.PositiveSmallIntegerField(_("Year"))
+    rent_fen = models.BigIntegerField(_("Rent received (fen)"))
+    floor_fen = models.BigIntegerField(_("Floors of the year (fen)"))
+    surplus_fen = models.BigIntegerField(_("Surplus (fen)"))
+    share = models.DecimalField(_("Households' share"), max_digits=5, decimal_places=4)
+    households_fen = models.BigIntegerField(_("Households' share (fen)"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["block", "year"]
+        verbose_name = _("Block rent")
+        verbose_name_plural = _("Block rents")
+        constraints = [
+            models.UniqueConstraint(fields=["block", "year"], name="block_rent_year_unique"),
+            models.CheckConstraint(
+                condition=Q(rent_fen__gte=0)
+                & Q(floor_fen__gte=0)
+                & Q(surplus_fen__gte=0)
+                & Q(households_fen__gte=0)
+                & Q(households_fen__lte=models.F("surplus_fen")),
+                name="block_rent_amounts_consistent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.block} {self.year}"
+
+    @property
+    def policy_county_id(self):
+        return self.block.county_id
+
+
 class StoredParcel(models.Model):
     """A parcel in storage for the contract's term, its floor fixed at signing (R-STORE-3)."""
 

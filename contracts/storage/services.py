@@ -7,7 +7,7 @@ write happens inside a transaction.
 
 import datetime as dt
 import hashlib
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
 from django.core.files.base import ContentFile
@@ -835,3 +835,88 @@ def block_suggestions(*, storage_center, limit=5):
         }
         for _township, group in suggestions
     ]
+
+
+# ---------------------------------------------------------------- surplus (R-STORE-6)
+
+
+def block_rent_record(*, block, year, rent_fen, actor=None, today=None):
+    """Rent received for a let block for `year`: the surplus above the block's floors is shared
+    with the households (rulebook share, default 50 %) pro rata by area (`split_fen`), each part
+    added to the household's next scheduled guarantee instalment (R-STORE-6)."""
+    from marketplace.money import split_fen
+
+    from . import conf
+    from .models import Block, BlockRent
+
+    if isinstance(rent_fen, bool) or not isinstance(rent_fen, int) or rent_fen < 0:
+        _refuse(_("Rent: enter the rent received in whole fen, not negative."), "rent_fen")
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        block = Block.objects.select_for_update().get(pk=block.pk)
+        if block.state != Block.State.FORMED:
+            raise WrongState(_("This block is dissolved."))
+        if BlockRent.objects.filter(block=block, year=year).exists():
+            _refuse(
+                _("Rent: the rent of %(year)s is already recorded for block %(block)s.")
+                % {"year": year, "block": block.name},
+                "year",
+            )
+        floor = block.floor_total_fen
+        surplus = max(0, rent_fen - floor)
+        share = conf.surplus_share(county=block.county_id)
+        households_fen = int((Decimal(surplus) * share).quantize(Decimal(1), ROUND_HALF_UP))
+        rent = BlockRent.objects.create(
+            block=block,
+            year=year,
+            rent_fen=rent_fen,
+            floor_fen=floor,
+            surplus_fen=surplus,
+            share=share,
+            households_fen=households_fen,
+            recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        parts = {}
+        if households_fen:
+            stored = list(block.stored_parcels.order_by("pk"))
+            by_area = split_fen(households_fen, {s.pk: s.area_mu for s in stored})
+            for s in stored:
+                parts[s.contract_id] = parts.get(s.contract_id, 0) + by_area[s.pk]
+        for contract_id, part in parts.items():
+            if not part:
+                continue
+            instalment = (
+                GuaranteeInstalment.objects.select_for_update()
+                .filter(
+                    contract_id=contract_id,
+                    state=GuaranteeInstalment.State.SCHEDULED,
+                )
+                .order_by("due_on")
+                .first()
+            )
+            if instalment is None:
+                _refuse(
+                    _(
+                        "Rent: a household of block %(block)s has no guarantee left to carry its "
+                        "surplus share."
+                    )
+                    % {"block": block.name},
+                    "year",
+                )
+            instalment.surplus_fen += part
+            instalment.save(update_fields=["surplus_fen"])
+        audit.record(
+            action="block.rent_recorded",
+            obj=block,
+            actor=actor,
+            payload={
+                "year": year,
+                "rent_fen": rent_fen,
+                "floor_fen": floor,
+                "surplus_fen": surplus,
+                "households_fen": households_fen,
+                "shares_by_contract": {str(k): v for k, v in parts.items()},
+                "rule": "R-STORE-6",
+            },
+        )
+    return rent

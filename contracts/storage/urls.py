@@ -21,4 +21,5 @@ urlpatterns = [
     path("guarantees/<int:pk>/pay/", views.instalment_pay, name="instalment_pay"),
     path("station/", views.station_households, name="station"),
     path("blocks/map/", views.block_map, name="block_map"),
+    path("exposure/", views.exposure, name="exposure"),
 ]

@@ -352,3 +352,41 @@ def block_map(request):
             "name": request.POST.get("name", ""),
         },
     )
+
+
+def _exposure_county(request):
+    """The county whose exposure the user reads: the storage operator's centre's county, a
+    county staff member's county, or `?county=` for the prefecture's staff and auditors."""
+    from marketplace.models import County
+
+    user = request.user
+    if user.role == "storage_operator":
+        return user.storage_center.county
+    if user.county_id:
+        return user.county
+    county = County.objects.filter(code=request.GET.get("county", "")).first()
+    return county or County.objects.filter(storage_center__isnull=False).order_by("code").first()
+
+
+@policy.permission_required("storage.view_pages")
+def exposure(request):
+    """R-STORE-7: floors owed vs rent received, area let vs unlet, by year, per county/block."""
+    county = _exposure_county(request)
+    if request.user.role == "station_operator" or county is None:
+        raise Http404
+    policy.require(request.user, "storage.read_exposure", county)
+    data = selectors.exposure(county_id=county.pk)
+    if request.GET.get("format") == "xlsx":
+        from django.http import HttpResponse
+
+        response = HttpResponse(
+            selectors.exposure_xlsx(data, county_name=county.name),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="exposure-{county.code}.xlsx"'
+        return response
+    return render(
+        request,
+        "storage/exposure.html",
+        {"county": county, "data": data, "chart": selectors.exposure_chart_svg(data["county"])},
+    )
