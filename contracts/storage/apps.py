@@ -17,3 +17,14 @@ class StorageConfig(AppConfig):
         from . import conf, permissions, receivers  # noqa: F401  (registers perms and signals)
 
         conf.define()
+
+        from marketplace.models import User
+        from marketplace.navigation import register
+
+        roles = {
+            User.Role.STORAGE_OPERATOR,
+            User.Role.STATION_OPERATOR,
+            User.Role.EXCHANGE_STAFF,
+            User.Role.AUDITOR,
+        }
+        register(_("Floor-price storage"), "storage:dashboard", roles)

@@ -253,6 +253,88 @@ class StorageContract(models.Model):
         self.signed_at = at
 
 
+class Block(models.Model):
+    """Stored parcels pooled for contiguous development (集中连片, R-STORE-4): one township, one
+    connected whole (parcels touching within the rulebook's tolerance)."""
+
+    class State(models.TextChoices):
+        FORMED = "formed", _("Formed")
+        DISSOLVED = "dissolved", _("Dissolved")
+
+    name = models.CharField(_("Block name"), max_length=100)
+    storage_center = models.ForeignKey(
+        StorageCenter, on_delete=models.PROTECT, related_name="blocks"
+    )
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey("marketplace.Township", on_delete=models.PROTECT, related_name="+")
+    area_mu = models.DecimalField(_("Area (mu)"), max_digits=12, decimal_places=4)
+    floor_total_fen = models.BigIntegerField(_("Floors per year (fen)"))
+    state = FSMField(
+        _("State"), max_length=20, choices=State.choices, default=State.FORMED, protected=True
+    )
+    formed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("Block")
+        verbose_name_plural = _("Blocks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(floor_total_fen__gte=0), name="block_floor_total_not_negative"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @transition(field=state, source=State.FORMED, target=State.DISSOLVED)
+    def dissolve(self):
+        pass
+
+
+class BlockRent(models.Model):
+    """Rent received for a let block for one year, its surplus over the block's floors and the
+    households' share of it (R-STORE-6), paid with each household's next guarantee."""
+
+    block = models.ForeignKey(Block, on_delete=models.PROTECT, related_name="rents")
+    year = models.PositiveSmallIntegerField(_("Year"))
+    rent_fen = models.BigIntegerField(_("Rent received (fen)"))
+    floor_fen = models.BigIntegerField(_("Floors of the year (fen)"))
+    surplus_fen = models.BigIntegerField(_("Surplus (fen)"))
+    share = models.DecimalField(_("Households' share"), max_digits=5, decimal_places=4)
+    households_fen = models.BigIntegerField(_("Households' share (fen)"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["block", "year"]
+        verbose_name = _("Block rent")
+        verbose_name_plural = _("Block rents")
+        constraints = [
+            models.UniqueConstraint(fields=["block", "year"], name="block_rent_year_unique"),
+            models.CheckConstraint(
+                condition=Q(rent_fen__gte=0)
+                & Q(floor_fen__gte=0)
+                & Q(surplus_fen__gte=0)
+                & Q(households_fen__gte=0)
+                & Q(households_fen__lte=models.F("surplus_fen")),
+                name="block_rent_amounts_consistent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.block} {self.year}"
+
+    @property
+    def policy_county_id(self):
+        return self.block.county_id
+
+
 class StoredParcel(models.Model):
     """A parcel in storage for the contract's term, its floor fixed at signing (R-STORE-3)."""
 
@@ -269,6 +351,14 @@ class StoredParcel(models.Model):
     annual_fen = models.BigIntegerField(_("Yearly guarantee (fen)"))
     term_start = models.DateField(_("Storage term starts"))
     term_end = models.DateField(_("Storage term ends"))
+    block = models.ForeignKey(
+        Block,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stored_parcels",
+        verbose_name=_("Block"),
+    )
 
     class Meta:
         ordering = ["township", "parcel__code"]

@@ -48,3 +48,25 @@ rules.add_perm("storage.decide_offer", household_in_operators_township)
 rules.add_perm("storage.witness_contract", household_in_operators_township)
 rules.add_perm("storage.sign_for_centre", in_storage_operators_county)
 rules.add_perm("storage.pay_guarantee", in_storage_operators_county)
+
+
+@rules.predicate
+def storage_operator_of_county(user, county):
+    return (
+        county is not None
+        and is_storage_operator(user)
+        and bool(user.storage_center_id)
+        and user.storage_center.county_id == county.pk
+    )
+
+
+@rules.predicate
+def reader_of_county(user, county):
+    return (
+        county is not None
+        and is_staff_reader(user)
+        and (user.is_superuser or not user.county_id or user.county_id == county.pk)
+    )
+
+
+rules.add_perm("storage.read_exposure", storage_operator_of_county | reader_of_county)

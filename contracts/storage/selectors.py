@@ -91,3 +91,149 @@ def instalments_for_user(user):
     from marketplace.permissions import scope_queryset
 
     return scope_queryset(qs, user, county_path="contract__county")
+
+
+def _years(start, end, _cache={}):  # noqa: B006 (a memo of pure results)
+    key = (start, end)
+    if key not in _cache:
+        from .money import storage_years
+
+        _cache[key] = [first.year for _index, first, _fraction in storage_years(start, end)]
+    return _cache[key]
+
+
+def exposure(*, county_id) -> dict:
+    """R-STORE-7: per year, for the county and per block, floors owed vs rent received and area
+    let vs unlet. A parcel's floors count in every calendar year its storage term touches (the
+    instalment of the storage year starting in it); a block counts as let in a year with rent
+    recorded. Two queries, then arithmetic in Python."""
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from .models import Block, BlockRent, StoredParcel
+
+    parcels = list(
+        StoredParcel.objects.filter(contract__county_id=county_id).values_list(
+            "block_id", "area_mu", "annual_fen", "term_start", "term_end"
+        )
+    )
+    rents = {
+        (block_id, year): rent
+        for block_id, year, rent in BlockRent.objects.filter(
+            block__county_id=county_id
+        ).values_list("block_id", "year", "rent_fen")
+    }
+    names = dict(Block.objects.filter(county_id=county_id).values_list("pk", "name"))
+    blocks = defaultdict(lambda: defaultdict(lambda: {"floors": 0, "area": Decimal(0)}))
+    county = defaultdict(
+        lambda: {"floors": 0, "rent": 0, "area_let": Decimal(0), "area_unlet": Decimal(0)}
+    )
+    for block_id, area, annual, start, end in parcels:
+        for year in _years(start, end):
+            row = county[year]
+            row["floors"] += annual
+            let = block_id is not None and (block_id, year) in rents
+            row["area_let" if let else "area_unlet"] += area
+            if block_id is not None:
+                blocks[block_id][year]["floors"] += annual
+                blocks[block_id][year]["area"] += area
+    for (_block_id, year), rent in rents.items():
+        county[year]["rent"] += rent
+    block_rows = [
+        {
+            "block_id": block_id,
+            "name": names.get(block_id, ""),
+            "years": [
+                {
+                    "year": year,
+                    "floors": cell["floors"],
+                    "rent": rents.get((block_id, year), 0),
+                    "area": cell["area"],
+                    "let": (block_id, year) in rents,
+                }
+                for year, cell in sorted(years.items())
+            ],
+        }
+        for block_id, years in sorted(blocks.items())
+    ]
+    return {
+        "county": [{"year": year, **row} for year, row in sorted(county.items())],
+        "blocks": block_rows,
+    }
+
+
+def exposure_chart_svg(county_rows, *, width=720, height=260, pad=36) -> str:
+    """Bars per year: floors owed (grey) vs rent received (green), offline SVG."""
+    from html import escape
+
+    if not county_rows:
+        return ""
+    top = max(max(r["floors"], r["rent"]) for r in county_rows) or 1
+    step = (width - 2 * pad) / len(county_rows)
+    bar = max(2.0, step * 0.35)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" data-testid="exposure-chart">',
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
+        f'stroke="#555"/>',
+    ]
+    for i, row in enumerate(county_rows):
+        x = pad + i * step + step * 0.1
+        for k, (value, colour) in enumerate(((row["floors"], "#9aa5b1"), (row["rent"], "#3b8f5a"))):
+            h = (height - 2 * pad) * value / top
+            parts.append(
+                f'<rect x="{x + k * bar:.1f}" y="{height - pad - h:.1f}" width="{bar:.1f}" '
+                f'height="{h:.1f}" fill="{colour}"/>'
+            )
+        parts.append(
+            f'<text x="{x + bar:.1f}" y="{height - pad + 14}" font-size="10" '
+            f'text-anchor="middle">{escape(str(row["year"]))}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def exposure_xlsx(data, *, county_name) -> bytes:
+    """The county finance bureau's export: county totals per year, then each block per year."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from marketplace.money import fen_to_yuan
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "县汇总"
+    ws.append([f"{county_name} 收储兜底风险敞口"])
+    ws.append(
+        ["年度", "应付保底金（元）", "已收租金（元）", "已流转面积（亩）", "未流转面积（亩）"]
+    )
+    for row in data["county"]:
+        ws.append(
+            [
+                row["year"],
+                fen_to_yuan(row["floors"]),
+                fen_to_yuan(row["rent"]),
+                row["area_let"],
+                row["area_unlet"],
+            ]
+        )
+    blocks = wb.create_sheet("连片地块")
+    blocks.append(
+        ["连片地块", "年度", "应付保底金（元）", "已收租金（元）", "面积（亩）", "已流转"]
+    )
+    for block in data["blocks"]:
+        for cell in block["years"]:
+            blocks.append(
+                [
+                    block["name"],
+                    cell["year"],
+                    fen_to_yuan(cell["floors"]),
+                    fen_to_yuan(cell["rent"]),
+                    cell["area"],
+                    "是" if cell["let"] else "否",
+                ]
+            )
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -7,7 +7,7 @@ write happens inside a transaction.
 
 import datetime as dt
 import hashlib
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
 from django.core.files.base import ContentFile
@@ -698,3 +698,225 @@ def guarantees_instruct_due(*, today=None) -> int:
             continue
         done += 1
     return done
+
+
+# ---------------------------------------------------------------- blocks (R-STORE-4)
+
+
+def _geoms(stored):
+    from listings.geometry import parse_polygon
+
+    return {s.pk: parse_polygon(s.parcel.geometry) for s in stored if s.parcel.geometry}
+
+
+def block_form(*, storage_center, stored_parcel_ids, name, actor=None):
+    """Pool stored parcels into a block: one township, one connected whole (R-STORE-4).
+
+    Refused naming the parcels of another township, those cut off from the rest, those without a
+    polygon, already in a block, or not the centre's."""
+    from . import conf
+    from .models import Block
+
+    ids = sorted({int(pk) for pk in stored_parcel_ids})
+    if len(ids) < 2:
+        _refuse(_("Parcels: a block needs at least two stored parcels (R-STORE-4)."), "parcels")
+    if not (name or "").strip():
+        _refuse(_("Block name: enter a name."), "name")
+    with transaction.atomic():
+        stored = list(
+            StoredParcel.objects.select_for_update()
+            .filter(pk__in=ids)
+            .select_related("parcel", "township")
+            .order_by("pk")
+        )
+        if len(stored) != len(ids) or any(s.storage_center_id != storage_center.pk for s in stored):
+            _refuse(_("Parcels: some parcels are not stored by this storage centre."), "parcels")
+        taken = [s for s in stored if s.block_id and s.block.state == Block.State.FORMED]
+        if taken:
+            _refuse(
+                _("Parcels: %(parcels)s already belong to a block (R-STORE-4).")
+                % {"parcels": "、".join(_parcel_label(s.parcel) for s in taken)},
+                "parcels",
+            )
+        missing = [s for s in stored if not s.parcel.geometry]
+        if missing:
+            _refuse(
+                _("Parcels: %(parcels)s have no registered polygon (R-RIGHT-2).")
+                % {"parcels": "、".join(_parcel_label(s.parcel) for s in missing)},
+                "parcels",
+            )
+        by_pk = {s.pk: s for s in stored}
+        other, cut_off = block_problems_for(stored, county=storage_center.county_id)
+        if other:
+            _refuse(
+                _(
+                    "Parcels: %(parcels)s lie in another township than %(township)s; a block's "
+                    "parcels lie in one township (R-STORE-4)."
+                )
+                % {
+                    "parcels": "、".join(_parcel_label(by_pk[pk].parcel) for pk in sorted(other)),
+                    "township": stored[0].township.name,
+                },
+                "parcels",
+            )
+        if cut_off:
+            _refuse(
+                _(
+                    "Parcels: %(parcels)s are cut off from the rest of the block (not within "
+                    "%(metres)s m of it); a block is one connected whole (R-STORE-4)."
+                )
+                % {
+                    "parcels": "、".join(_parcel_label(by_pk[pk].parcel) for pk in sorted(cut_off)),
+                    "metres": conf.contiguity_tolerance_m(county=storage_center.county_id),
+                },
+                "parcels",
+            )
+        block = Block.objects.create(
+            name=name.strip(),
+            storage_center=storage_center,
+            county_id=storage_center.county_id,
+            township=stored[0].township,
+            area_mu=sum((s.area_mu for s in stored), Decimal(0)),
+            floor_total_fen=sum(s.annual_fen for s in stored),
+            formed_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        StoredParcel.objects.filter(pk__in=ids).update(block=block)
+        audit.record(
+            action="block.formed",
+            obj=block,
+            actor=actor,
+            payload={"stored_parcels": ids, "floor_total_fen": block.floor_total_fen},
+        )
+    return block
+
+
+def block_problems_for(stored, *, county):
+    """(other township, cut off) stored-parcel pks of a would-be block (listings.blocks)."""
+    from listings.blocks import block_problems
+
+    from . import conf
+
+    ordered = sorted(stored, key=lambda s: s.pk)
+    geoms = _geoms(ordered)
+    townships = {s.pk: s.township_id for s in ordered}
+    # the township of the largest group is "home": report the others
+    other, cut_off = block_problems(
+        geoms, townships, tolerance_m=conf.contiguity_tolerance_m(county=county)
+    )
+    return other, cut_off
+
+
+def block_suggestions(*, storage_center, limit=5):
+    """The largest connected groups of stored parcels not yet in a block, per township."""
+    from listings.blocks import blocks_suggest
+
+    from . import conf
+
+    today = timezone.localdate()
+    stored = list(
+        StoredParcel.objects.filter(
+            storage_center=storage_center, term_end__gte=today, parcel__geometry__isnull=False
+        )
+        .filter(Q(block__isnull=True) | Q(block__state="dissolved"))
+        .select_related("parcel", "township")
+        .order_by("pk")
+    )
+    geoms = _geoms(stored)
+    by_pk = {s.pk: s for s in stored}
+    suggestions = blocks_suggest(
+        ((pk, by_pk[pk].township_id, geom) for pk, geom in geoms.items()),
+        tolerance_m=conf.contiguity_tolerance_m(county=storage_center.county_id),
+        limit=limit,
+    )
+    return [
+        {
+            "township": by_pk[next(iter(group))].township,
+            "stored": [by_pk[pk] for pk in sorted(group)],
+        }
+        for _township, group in suggestions
+    ]
+
+
+# ---------------------------------------------------------------- surplus (R-STORE-6)
+
+
+def block_rent_record(*, block, year, rent_fen, actor=None, today=None):
+    """Rent received for a let block for `year`: the surplus above the block's floors is shared
+    with the households (rulebook share, default 50 %) pro rata by area (`split_fen`), each part
+    added to the household's next scheduled guarantee instalment (R-STORE-6)."""
+    from marketplace.money import split_fen
+
+    from . import conf
+    from .models import Block, BlockRent
+
+    if isinstance(rent_fen, bool) or not isinstance(rent_fen, int) or rent_fen < 0:
+        _refuse(_("Rent: enter the rent received in whole fen, not negative."), "rent_fen")
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        block = Block.objects.select_for_update().get(pk=block.pk)
+        if block.state != Block.State.FORMED:
+            raise WrongState(_("This block is dissolved."))
+        if BlockRent.objects.filter(block=block, year=year).exists():
+            _refuse(
+                _("Rent: the rent of %(year)s is already recorded for block %(block)s.")
+                % {"year": year, "block": block.name},
+                "year",
+            )
+        floor = block.floor_total_fen
+        surplus = max(0, rent_fen - floor)
+        share = conf.surplus_share(county=block.county_id)
+        households_fen = int((Decimal(surplus) * share).quantize(Decimal(1), ROUND_HALF_UP))
+        rent = BlockRent.objects.create(
+            block=block,
+            year=year,
+            rent_fen=rent_fen,
+            floor_fen=floor,
+            surplus_fen=surplus,
+            share=share,
+            households_fen=households_fen,
+            recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        parts = {}
+        if households_fen:
+            stored = list(block.stored_parcels.order_by("pk"))
+            by_area = split_fen(households_fen, {s.pk: s.area_mu for s in stored})
+            for s in stored:
+                parts[s.contract_id] = parts.get(s.contract_id, 0) + by_area[s.pk]
+        for contract_id, part in parts.items():
+            if not part:
+                continue
+            instalment = (
+                GuaranteeInstalment.objects.select_for_update()
+                .filter(
+                    contract_id=contract_id,
+                    state=GuaranteeInstalment.State.SCHEDULED,
+                )
+                .order_by("due_on")
+                .first()
+            )
+            if instalment is None:
+                _refuse(
+                    _(
+                        "Rent: a household of block %(block)s has no guarantee left to carry its "
+                        "surplus share."
+                    )
+                    % {"block": block.name},
+                    "year",
+                )
+            instalment.surplus_fen += part
+            instalment.save(update_fields=["surplus_fen"])
+        audit.record(
+            action="block.rent_recorded",
+            obj=block,
+            actor=actor,
+            payload={
+                "year": year,
+                "rent_fen": rent_fen,
+                "floor_fen": floor,
+                "surplus_fen": surplus,
+                "households_fen": households_fen,
+                "shares_by_contract": {str(k): v for k, v in parts.items()},
+                "rule": "R-STORE-6",
+            },
+        )
+    return rent

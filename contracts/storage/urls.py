@@ -20,4 +20,6 @@ urlpatterns = [
     path("guarantees/", views.instalment_list, name="instalments"),
     path("guarantees/<int:pk>/pay/", views.instalment_pay, name="instalment_pay"),
     path("station/", views.station_households, name="station"),
+    path("blocks/map/", views.block_map, name="block_map"),
+    path("exposure/", views.exposure, name="exposure"),
 ]

@@ -288,3 +288,105 @@ def instalment_pay(request, pk):
     except DomainError as exc:
         _refused(request, exc)
     return redirect("storage:instalments")
+
+
+@policy.permission_required("storage.operate")
+def block_map(request):
+    """The storage operator's map of a township's stored parcels: select or take a suggestion,
+    then form a block (R-STORE-4); a refusal names the parcels cut off or of another township."""
+    from marketplace.models import Township
+
+    from .maps import block_map_svg
+    from .models import Block, StoredParcel
+
+    centre = request.user.storage_center
+    stored_all = StoredParcel.objects.filter(
+        storage_center=centre, term_end__gte=timezone.localdate()
+    ).select_related("parcel", "township", "block")
+    townships = Township.objects.filter(pk__in=stored_all.values("township_id")).order_by("code")
+    township = townships.filter(pk=request.GET.get("township") or 0).first() or townships.first()
+    stored = [s for s in stored_all if township and s.township_id == township.pk]
+    suggestions = [
+        row
+        for row in services.block_suggestions(storage_center=centre, limit=10)
+        if township and row["township"].pk == township.pk
+    ]
+    selected = set()
+    if request.method == "POST":
+        selected = {int(pk) for pk in request.POST.getlist("stored") if pk.isdigit()}
+        try:
+            block = services.block_form(
+                storage_center=centre,
+                stored_parcel_ids=selected,
+                name=request.POST.get("name", ""),
+                actor=request.user,
+            )
+            messages.success(
+                request,
+                _("Block %(name)s formed: %(area)s mu, floors %(floor)s a year.")
+                % {
+                    "name": block.name,
+                    "area": block.area_mu.normalize(),
+                    "floor": f"¥{block.floor_total_fen / 100:,.2f}",
+                },
+            )
+            return redirect(f"{request.path}?township={block.township_id}")
+        except DomainError as exc:
+            _refused(request, exc)
+    elif request.GET.get("suggestion", "").isdigit():
+        index = int(request.GET["suggestion"])
+        if index < len(suggestions):
+            selected = {s.pk for s in suggestions[index]["stored"]}
+    suggested = {s.pk for row in suggestions for s in row["stored"]}
+    return render(
+        request,
+        "storage/block_map.html",
+        {
+            "township": township,
+            "townships": townships,
+            "stored": stored,
+            "suggestions": suggestions,
+            "selected": selected,
+            "svg": block_map_svg(stored, selected=selected, suggested=suggested),
+            "blocks": Block.objects.filter(storage_center=centre, state="formed"),
+            "name": request.POST.get("name", ""),
+        },
+    )
+
+
+def _exposure_county(request):
+    """The county whose exposure the user reads: the storage operator's centre's county, a
+    county staff member's county, or `?county=` for the prefecture's staff and auditors."""
+    from marketplace.models import County
+
+    user = request.user
+    if user.role == "storage_operator":
+        return user.storage_center.county
+    if user.county_id:
+        return user.county
+    county = County.objects.filter(code=request.GET.get("county", "")).first()
+    return county or County.objects.filter(storage_center__isnull=False).order_by("code").first()
+
+
+@policy.permission_required("storage.view_pages")
+def exposure(request):
+    """R-STORE-7: floors owed vs rent received, area let vs unlet, by year, per county/block."""
+    county = _exposure_county(request)
+    if request.user.role == "station_operator" or county is None:
+        raise Http404
+    policy.require(request.user, "storage.read_exposure", county)
+    data = selectors.exposure(county_id=county.pk)
+    if request.GET.get("format") == "xlsx":
+        from django.http import HttpResponse
+
+        response = HttpResponse(
+            selectors.exposure_xlsx(data, county_name=county.name),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="exposure-{county.code}.xlsx"'
+        return response
+    return render(
+        request,
+        "storage/exposure.html",
+        {"county": county, "data": data, "chart": selectors.exposure_chart_svg(data["county"])},
+    )

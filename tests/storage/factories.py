@@ -114,3 +114,22 @@ def signed_contract(scene, **offer_kw):
         contract=contract, user=scene.storage_operator, pdf_sha256=contract.pdf_sha256
     )
     return StorageContract.objects.get(pk=contract.pk)
+
+
+def store_more(scene, *, lon, village=None, area_mu="2"):
+    """Another relocated household's paddy at `lon` (same latitude), stored and signed."""
+    from contracts.storage.models import StoredParcel
+    from tests import factories as kernel
+
+    village = village or scene.village
+    household = kernel.HouseholdFactory(village=village, is_relocated=True)
+    parcel = lf.ParcelFactory(
+        village=village,
+        land_class="paddy",
+        area_mu=Decimal(area_mu),
+        geometry=lf.square(lon=Decimal(lon)),
+    )
+    right = lf.RightFactory(parcels=[parcel])
+    lf.RightHolderFactory(right=right, household=household)
+    scene.household, scene.right, scene.parcels = household, right, [parcel]
+    return StoredParcel.objects.get(contract=signed_contract(scene))

@@ -13,6 +13,7 @@ SEEDERS = [
     "cms.demo",
     "contracts.demo",
     "contracts.documents.demo",  # after contracts.demo once that exists
+    "contracts.storage.demo",
     "contracts.insurance.demo",
     "marketplace.desk.demo",  # after the deals: the household login is a transferor's
 ]
