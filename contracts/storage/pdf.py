@@ -1,12 +1,11 @@
 """The storage contract as a Chinese A4 PDF (WeasyPrint), from its own model text. Saves nothing."""
 
-from decimal import Decimal
-
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from contracts.documents.maps import parcel_map_svg
 from contracts.documents.pdf import HEADER, rmb_upper, write_pdf
+from marketplace.money import round_half_up
 
 from .money import term_years
 
@@ -24,7 +23,7 @@ def storage_contract_html(contract) -> str:
         "centre": contract.storage_center,
         "lines": lines,
         "title": TITLE,
-        "years": term_years(contract.term_start, contract.term_end).quantize(Decimal("0.01")),
+        "years": round_half_up(term_years(contract.term_start, contract.term_end), 2),
         "upper": {
             "annual": rmb_upper(contract.annual_guarantee_fen),
             "total": rmb_upper(contract.total_fen),

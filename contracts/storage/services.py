@@ -7,7 +7,7 @@ write happens inside a transaction.
 
 import datetime as dt
 import hashlib
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import partial
 
 from django.core.files.base import ContentFile
@@ -20,7 +20,7 @@ from django_fsm import TransitionNotAllowed
 from listings.models import Encumbrance, Listing, Parcel, Right, RightHolder
 from marketplace import audit
 from marketplace.choices import LandClass, RightType
-from marketplace.money import fen_to_yuan, format_yuan
+from marketplace.money import fen_to_yuan, format_yuan, round_fen
 from marketplace.notifications import notify_users
 from marketplace.numbering import next_in_sequence
 from marketplace.payments import ledger
@@ -865,7 +865,7 @@ def block_rent_record(*, block, year, rent_fen, actor=None, today=None):
         floor = block.floor_total_fen
         surplus = max(0, rent_fen - floor)
         share = conf.surplus_share(county=block.county_id)
-        households_fen = int((Decimal(surplus) * share).quantize(Decimal(1), ROUND_HALF_UP))
+        households_fen = round_fen(Decimal(surplus) * share)
         rent = BlockRent.objects.create(
             block=block,
             year=year,
