@@ -10,9 +10,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from contracts import services
-from contracts.errors import RegistrationRefused
 from contracts.models import Deal, Objection, QualificationReview, Registration
 from listings.models import Listing
+from marketplace.errors import NotAllowed
 from marketplace.payments.models import Payable, Refund
 from tests import factories as kernel
 from tests.contracts.factories import announced_listing, bidder, live_auction, qualify
@@ -111,6 +111,8 @@ def test_the_auction_api_refuses_anyone_but_the_deals_bidders_and_staff_in_scope
         user = kernel.OperatorFactory()
     elif role == "agribusiness":
         user = bidder()  # never registered for this deal
+    elif role == "insurer":
+        user = kernel.InsurerUserFactory()
     else:
         user = kernel.UserFactory(role=role, county=yongshun if role == "auditor" else None)
     api = APIClient()
@@ -167,8 +169,9 @@ def test_county_staff_may_not_approve_a_prefecture_tier_review_r_reg_3(client, g
     assert response.status_code == 403
     review.refresh_from_db()
     assert review.state == QualificationReview.State.PENDING
-    with pytest.raises(RegistrationRefused):
+    with pytest.raises(NotAllowed) as refused:  # the service names R-REG-3's tier
         services.review_decide(review=review, actor=staff_of(guzhang), approve=True)
+    assert "R-REG-3" in str(refused.value.message)
 
 
 def test_county_staff_decide_their_countys_county_tier_review_r_reg_3(client, guzhang):

@@ -205,7 +205,10 @@ def _insurance_objects(insurer_user, household, village, scope):
         actor=insurer_user if scope == "gz" else None,
     )
     policy_import = PolicyImport.objects.create(
-        file="policy-imports/x.xlsx", original_name="x.xlsx", insurer=insurer
+        file="policy-imports/x.xlsx",
+        original_name="x.xlsx",
+        insurer=insurer,
+        created_by=insurer_user if scope == "gz" else kernel.InsurerUserFactory(insurer=insurer),
     )
     return {
         "policy_number": policy.number,
