@@ -158,8 +158,35 @@ def build_scene(capture):
             "encumbrance": 0,
             **_desk_objects(a.operator if scope == "gz" else None, household, township),
             **_insurance_objects(users["insurer"], household, village, scope),
+            **_storage_objects(
+                village,
+                a.operator if scope == "gz" else None,
+                users["storage"] if scope == "gz" else None,
+            ),
         }
     return users, objects
+
+
+def _storage_objects(village, operator, storage_operator):
+    """A relocated household's signed storage contract (with its instalments) and an open offer,
+    in the scope's village; the 古丈县 ones under the scene's operator and storage centre."""
+    from contracts.storage.models import GuaranteeInstalment
+    from tests.storage.factories import offer, signed_contract, storage_scene
+
+    scene = storage_scene(
+        village=village, station_operator=operator, storage_operator=storage_operator
+    )
+    contract = signed_contract(scene, parcels=scene.parcels[:1])
+    open_offer = offer(scene, parcels=scene.parcels[1:])
+    return {
+        "storage_household": scene.household.pk,
+        "storage_offer": open_offer.pk,
+        "storage_contract": contract.pk,
+        "storage_instalment": GuaranteeInstalment.objects.filter(contract=contract)
+        .order_by("year_index")
+        .first()
+        .pk,
+    }
 
 
 def _desk_objects(operator, household, township):

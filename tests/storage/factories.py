@@ -43,12 +43,24 @@ class StorageScene:
     parcels: list
 
 
-def storage_scene(*, relocated=True, with_floors=True):
-    county = kernel.CountyFactory(code="433126", name="古丈县")
-    centre = kernel.StorageCenterFactory(county=county)
-    township = kernel.TownshipFactory(county=county, name="默戎镇", code="003")
-    village = kernel.VillageFactory(township=township, name="龙坪村", code="001")
-    station = kernel.ServiceStationFactory(township=township)
+def storage_scene(
+    *, relocated=True, with_floors=True, village=None, station_operator=None, storage_operator=None
+):
+    """Defaults: 古丈县 默戎镇 龙坪村; or the given village with its station's operator."""
+    if village is None:
+        county = kernel.CountyFactory(code="433126", name="古丈县")
+        township = kernel.TownshipFactory(county=county, name="默戎镇", code="003")
+        village = kernel.VillageFactory(township=township, name="龙坪村", code="001")
+    township, county = village.township, village.township.county
+    centre = (
+        storage_operator.storage_center
+        if storage_operator
+        else kernel.StorageCenterFactory(county=county)
+    )
+    if station_operator is None:
+        station = kernel.ServiceStationFactory(township=township)
+        station_operator = kernel.OperatorFactory(station=station)
+    storage_operator = storage_operator or kernel.StorageOperatorFactory(storage_center=centre)
     household = kernel.HouseholdFactory(village=village, is_relocated=relocated, name="张三丰")
     parcels = [
         lf.ParcelFactory(
@@ -70,8 +82,8 @@ def storage_scene(*, relocated=True, with_floors=True):
         centre=centre,
         township=township,
         village=village,
-        station_operator=kernel.OperatorFactory(station=station),
-        storage_operator=kernel.StorageOperatorFactory(storage_center=centre),
+        station_operator=station_operator,
+        storage_operator=storage_operator,
         household=household,
         right=right,
         parcels=parcels,
