@@ -127,6 +127,7 @@ def build_scene(capture):
             )
         announced = announced_listing(household=household)
         staff = users[f"staff_{scope}"]
+        local_operator = _operator_of(township, a.operator)
         objects[scope] = {
             "deal": a.deal.pk,
             "deal_number": a.deal.number,
@@ -156,12 +157,10 @@ def build_scene(capture):
             "notice_kind": "filing",
             "relist_action": "relist",
             "encumbrance": 0,
-            **_desk_objects(a.operator if scope == "gz" else None, household, township),
+            **_desk_objects(local_operator, household),
             **_insurance_objects(users["insurer"], household, village, scope),
             **_storage_objects(
-                village,
-                a.operator if scope == "gz" else None,
-                users["storage"] if scope == "gz" else None,
+                village, local_operator, users["storage"] if scope == "gz" else None
             ),
         }
     return users, objects
@@ -189,16 +188,24 @@ def _storage_objects(village, operator, storage_operator):
     }
 
 
-def _desk_objects(operator, household, township):
-    """A request at the household's station (its operator: the 古丈县 one, or a new one)."""
+def _operator_of(township, deal_operator):
+    """The operator of the township's station (the deal's, when it is that township's)."""
+    from marketplace.models import ServiceStation
+    from tests import factories as kernel
+
+    if deal_operator.station.township_id == township.pk:
+        return deal_operator
+    station = ServiceStation.objects.filter(township=township).first()
+    station = station or kernel.ServiceStationFactory(township=township)
+    return kernel.OperatorFactory(station=station)
+
+
+def _desk_objects(operator, household):
+    """A request recorded at the household's station."""
     from django.utils import timezone
 
     from marketplace.desk import services as desk
-    from tests import factories as kernel
 
-    if operator is None:
-        station = kernel.ServiceStationFactory(township=township)
-        operator = kernel.OperatorFactory(station=station)
     request = desk.request_record(
         operator=operator,
         household=household,
@@ -219,7 +226,9 @@ def _insurance_objects(insurer_user, household, village, scope):
     from tests import factories as kernel
     from tests.insurance.factories import insured_policy
 
-    insurer = insurer_user.insurer if scope == "gz" else kernel.InsurerFactory(name="另一保险公司")
+    if scope != "gz":  # another insurer's policy in 永顺县
+        insurer_user = kernel.InsurerUserFactory(insurer=kernel.InsurerFactory(name="另一保险公司"))
+    insurer = insurer_user.insurer
     policy = insured_policy(
         holders=[household], number=f"BD-{scope}", insurer=insurer, village=village
     )
@@ -229,13 +238,13 @@ def _insurance_objects(insurer_user, household, village, scope):
         cause="fire",
         loss_on=dt.date(2026, 3, 1),
         parcels=[(parcel, "5")],
-        actor=insurer_user if scope == "gz" else None,
+        actor=insurer_user,
     )
     policy_import = PolicyImport.objects.create(
         file="policy-imports/x.xlsx",
         original_name="x.xlsx",
         insurer=insurer,
-        created_by=insurer_user if scope == "gz" else kernel.InsurerUserFactory(insurer=insurer),
+        created_by=insurer_user,
     )
     return {
         "policy_number": policy.number,
@@ -260,7 +269,11 @@ def ask(client, method, url):
     """The answer's code; the request's writes are rolled back and the client keeps its
     session cookie (a POST to the logout route would otherwise sign it out)."""
     cookies = copy.deepcopy(client.cookies)
-    with transaction.atomic():
+    # Marked as a test's own block (as TestCase marks its atomics), so the services' durable
+    # entry points and the no-I/O-in-a-transaction guard treat the request as top level.
+    rollback = transaction.atomic()
+    rollback._from_testcase = True
+    with rollback:
         response = client.get(url) if method == "GET" else client.post(url, {})
         transaction.set_rollback(True)
     client.cookies = cookies
