@@ -22,3 +22,9 @@ class InsuranceConfig(AppConfig):
         register(_("Replanting inspections"), "insurance:inspector_desk", {R.FORESTRY_INSPECTOR})
         register(_("Forest insurance"), "insurance:station_claims", {R.STATION_OPERATOR})
         register(_("Insurance report"), "insurance:county_report", {R.EXCHANGE_STAFF, R.AUDITOR})
+
+        from marketplace.household_sections import register_section
+
+        from .household_section import insurance_section
+
+        register_section(insurance_section, order=50)

@@ -28,3 +28,9 @@ class StorageConfig(AppConfig):
             User.Role.AUDITOR,
         }
         register(_("Floor-price storage"), "storage:dashboard", roles)
+
+        from marketplace.household_sections import register_section
+
+        from .household_section import storage_section
+
+        register_section(storage_section, order=40)
