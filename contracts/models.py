@@ -44,7 +44,7 @@ class DealNumberSequence(models.Model):
         return f"{self.county_code}-{self.year}: {self.last}"
 
 
-class Deal(models.Model):
+class Deal(FSMModelMixin, models.Model):
     """One listing's way from announcement to a completed (or failed) transaction."""
 
     class State(models.TextChoices):

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from marketplace.choices import AgeClass, ForestClass, LandClass, RightType, TransferMode
 from marketplace.models import (
@@ -303,7 +303,7 @@ class PaymentSchedule(models.TextChoices):
 PUBLIC = models.Q(state__in=["announced", "closed"])
 
 
-class Listing(models.Model):
+class Listing(FSMModelMixin, models.Model):
     """A listing (挂牌) of a right's parcels, filed for its holder (R-LIST-1/2)."""
 
     class State(models.TextChoices):

@@ -90,3 +90,18 @@ def test_a_transition_whose_condition_fails_is_refused_and_nothing_is_written(db
         transition(auction, "close", action="auction.closed")
     assert Auction.objects.get(pk=auction.pk).state == Auction.State.SCHEDULED
     assert not events_for(auction).exists()
+
+
+def test_every_protected_machine_can_be_refreshed_from_the_database():
+    """A protected FSM field refuses assignment, and so `refresh_from_db()` unless the model
+    carries django-fsm's FSMModelMixin (a claim could not be re-read after an inspection)."""
+    from django.apps import apps
+    from django_fsm import FSMField, FSMModelMixin
+
+    missing = [
+        model.__name__
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, FSMField) and field.protected and not issubclass(model, FSMModelMixin)
+    ]
+    assert missing == []

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from listings.models import Parcel, Right
 from marketplace.models import Collective, County, Enterprise, Household, Insurer, StorageCenter
@@ -179,7 +179,7 @@ class InsuredHolder(models.Model):
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
 
 
-class Claim(models.Model):
+class Claim(FSMModelMixin, models.Model):
     """A disaster claim on a policy (R-INS-2..5)."""
 
     class State(models.TextChoices):

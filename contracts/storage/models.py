@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from marketplace.models import County, Household, StorageCenter
 
@@ -25,7 +25,7 @@ def document_storage():
     return storages[alias]
 
 
-class StorageOffer(models.Model):
+class StorageOffer(FSMModelMixin, models.Model):
     """An offer of floor-price storage to a relocated household (R-FAIL-2, R-STORE-2).
 
     The floors shown are those in force on the day of the offer (R-STORE-1); they are fixed for
@@ -155,7 +155,7 @@ class StorageContractSequence(models.Model):
         return f"SC-{self.county_id}-{self.year}: {self.last}"
 
 
-class StorageContract(models.Model):
+class StorageContract(FSMModelMixin, models.Model):
     """The storage contract (收储合同) between the household and the county storage centre.
 
     DRAFT (number given, PDF being rendered) → READY (PDF to sign) → SIGNED (both signatures).
@@ -253,7 +253,7 @@ class StorageContract(models.Model):
         self.signed_at = at
 
 
-class Block(models.Model):
+class Block(FSMModelMixin, models.Model):
     """Stored parcels pooled for contiguous development (集中连片, R-STORE-4): one township, one
     connected whole (parcels touching within the rulebook's tolerance)."""
 
@@ -376,7 +376,7 @@ class StoredParcel(models.Model):
         return str(self.parcel)
 
 
-class GuaranteeInstalment(models.Model):
+class GuaranteeInstalment(FSMModelMixin, models.Model):
     """One storage year's guarantee: floor × area, due at the start of the year (R-STORE-3).
 
     SCHEDULED → INSTRUCTED (ledger posted, payout created; the bank batch pays it). The surplus

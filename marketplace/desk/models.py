@@ -3,12 +3,12 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from marketplace.models import Household, ServiceStation, User
 
 
-class Request(models.Model):
+class Request(FSMModelMixin, models.Model):
     """What a household asked at the desk (walk-in, phone, WeChat), and how it was handled.
 
     Clock 1: acknowledged within 3 minutes of `received_at`; clock 2: on site within 3 hours when
