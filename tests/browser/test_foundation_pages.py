@@ -80,3 +80,35 @@ def test_a_user_reads_their_notifications_from_the_dashboard(page):
     assert "四至不清" in notes.inner_text()
     page.goto(page.base_url + "/console/")
     assert page.get_by_role("link", name="1 条新消息").count() == 0
+
+
+def test_staff_see_the_system_health_page_with_each_check(page):
+    # given a staff login
+    factories.UserFactory(username="ops", role="exchange_staff")
+    login(page, "ops")
+    # when they open the health page
+    page.goto(page.base_url + "/console/health/")
+    # then the checks are listed in Chinese, the embedded setup ready
+    assert page.get_by_role("heading", name="系统运行状况").is_visible()
+    assert page.locator("tr[data-check='database']").is_visible()
+    assert page.get_by_test_id("health-status").inner_text() == "就绪"
+
+
+def test_an_unknown_certificate_number_reads_no_such_certificate_and_can_be_searched_again(page):
+    # when a visitor scans a QR code of a certificate the exchange never issued
+    page.goto(page.base_url + "/verify/JZ-433126-2026-999999/")
+    # then the page says so in the site's layout, with the number ready to correct
+    assert page.get_by_test_id("verify-not-found").is_visible()
+    assert page.get_by_role("heading", name="查无此证").is_visible()
+    assert page.locator("#number").input_value() == "JZ-433126-2026-999999"
+
+
+def test_a_page_of_another_role_is_the_sites_no_access_page(page):
+    # given a station operator
+    factories.OperatorFactory(username="op2")
+    login(page, "op2")
+    # when they open a staff page
+    page.goto(page.base_url + "/console/health/")
+    # then the refusal is the site's page in Chinese, with the way back to their console
+    assert page.get_by_role("heading", name="无权访问").is_visible()
+    assert page.get_by_role("link", name="我的工作台").is_visible()
