@@ -115,6 +115,7 @@ def room_text() -> dict:
             "Check the bid list before bidding again."
         ),
         "starts": _("Starts in"),
+        "closed_note": _("The auction is closed: no more bids are taken."),
     }
 
 
@@ -140,6 +141,7 @@ def auction_room(request, listing_id):
             "state_url": reverse("api-auction", args=[listing_id]),
             "bid_url": reverse("api-bids", args=[listing_id]),
             "snapshot": selectors.auction_snapshot(auction, viewer=request.user),
+            "phase": selectors.auction_phase(auction),
             "room_text": room_text(),
         },
     )

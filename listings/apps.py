@@ -7,8 +7,13 @@ class ListingsConfig(AppConfig):
     verbose_name = _("产权登记与挂牌 rights and listings")
 
     def ready(self):
+        from marketplace.todos import register as register_todos
+
+        from .todos import listing_todos
+
+        register_todos(listing_todos)
         from marketplace.models import User
-        from marketplace.navigation import register
+        from marketplace.navigation import TRADING, register
 
         from . import conf, permissions  # noqa: F401 (registers the app's permissions)
 
@@ -21,6 +26,6 @@ class ListingsConfig(AppConfig):
 
         R = User.Role
         register(_("Station console"), "listings:station_home", {R.STATION_OPERATOR})
-        register(_("Listing review"), "listings:review_queue", {R.EXCHANGE_STAFF})
-        register(_("Parcel import"), "listings:import_home", {R.EXCHANGE_STAFF})
+        register(_("Listing review"), "listings:review_queue", {R.EXCHANGE_STAFF}, group=TRADING)
+        register(_("Parcel import"), "listings:import_home", {R.EXCHANGE_STAFF}, group=TRADING)
         register(_("My listings"), "listings:mine", {R.HOUSEHOLD})

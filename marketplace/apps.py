@@ -7,11 +7,15 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("Exchange")
 
     def ready(self):
+        from .todos import holiday_todos
+        from .todos import register as register_todos
+
+        register_todos(holiday_todos)
         from django.db.models.signals import pre_save
 
         from . import permissions  # noqa: F401 (registers the kernel's permissions)
         from .models import User
-        from .navigation import register, register_panel
+        from .navigation import SYSTEM, register, register_panel
         from .security import revoke_tokens_on_password_change
         from .views import notifications_panel
 
@@ -20,8 +24,12 @@ class MarketplaceConfig(AppConfig):
         )
 
         R = User.Role
-        register(_("Rule settings"), "rulebook", {R.EXCHANGE_STAFF, R.AUDITOR}, weight=80)
-        register(_("Notifications"), "notifications", None, weight=90)
-        register(_("System health"), "health", {R.EXCHANGE_STAFF, R.AUDITOR}, weight=95)
-        register(_("SMS log"), "sms_log", {R.EXCHANGE_STAFF}, weight=85)
+        register(
+            _("Rule settings"), "rulebook", {R.EXCHANGE_STAFF, R.AUDITOR}, weight=80, group=SYSTEM
+        )
+        register(_("Notifications"), "notifications", None, weight=90, group=SYSTEM)
+        register(
+            _("System health"), "health", {R.EXCHANGE_STAFF, R.AUDITOR}, weight=95, group=SYSTEM
+        )
+        register(_("SMS log"), "sms_log", {R.EXCHANGE_STAFF}, weight=85, group=SYSTEM)
         register_panel(notifications_panel)

@@ -8,6 +8,7 @@ from .navigation import dashboard_panels
 from .notifications import notifications_for, notifications_mark_read, unread_count
 from .permissions import permission_required
 from .selectors import dashboard_summary
+from .todos import todos_for
 
 
 @login_required
@@ -23,6 +24,7 @@ def dashboard(request):
         "marketplace/dashboard.html",
         {
             "summary": dashboard_summary(request.user),
+            "todos": todos_for(request.user),
             "panels": dashboard_panels(request),
             "holiday_warnings": warnings if request.user.is_exchange_staff else [],
         },

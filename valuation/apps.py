@@ -14,5 +14,9 @@ class ValuationConfig(AppConfig):
 
         conf.define()
 
-        navigation.register(_("Valuation"), "valuation:home", {User.Role.EXCHANGE_STAFF})
-        navigation.register(_("Price statistics"), "valuation:stats", None)
+        navigation.register(
+            _("Valuation"), "valuation:home", {User.Role.EXCHANGE_STAFF}, group=navigation.TRADING
+        )
+        navigation.register(
+            _("Price statistics"), "valuation:stats", None, group=navigation.TRADING
+        )

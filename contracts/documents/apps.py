@@ -15,8 +15,13 @@ class ContractDocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from marketplace.todos import register as register_todos
+
+        from .todos import document_todos
+
+        register_todos(document_todos)
         from marketplace.models import User
-        from marketplace.navigation import register
+        from marketplace.navigation import CONTRACTS_AND_MONEY, register
 
         from . import conf, permissions, receivers  # noqa: F401  (receivers connects its signals)
 
@@ -37,5 +42,12 @@ class ContractDocumentsConfig(AppConfig):
             "contract_documents:station_signing",
             {User.Role.STATION_OPERATOR},
         )
-        register(_("Deal documents"), "contract_documents:staff_documents", staff)
-        register(_("Rent schedule"), "contract_documents:rent_overdue", staff)
+        register(
+            _("Deal documents"),
+            "contract_documents:staff_documents",
+            staff,
+            group=CONTRACTS_AND_MONEY,
+        )
+        register(
+            _("Rent schedule"), "contract_documents:rent_overdue", staff, group=CONTRACTS_AND_MONEY
+        )

@@ -14,12 +14,17 @@ class StorageConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from marketplace.todos import register as register_todos
+
+        from .todos import storage_todos
+
+        register_todos(storage_todos)
         from . import conf, permissions, receivers  # noqa: F401  (registers perms and signals)
 
         conf.define()
 
         from marketplace.models import User
-        from marketplace.navigation import register
+        from marketplace.navigation import STORAGE_AND_INSURANCE, register
 
         roles = {
             User.Role.STORAGE_OPERATOR,
@@ -27,7 +32,7 @@ class StorageConfig(AppConfig):
             User.Role.EXCHANGE_STAFF,
             User.Role.AUDITOR,
         }
-        register(_("Floor-price storage"), "storage:dashboard", roles)
+        register(_("Floor-price storage"), "storage:dashboard", roles, group=STORAGE_AND_INSURANCE)
 
         from marketplace.household_sections import register_section
 

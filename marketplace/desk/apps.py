@@ -11,6 +11,11 @@ class DeskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from marketplace.todos import register as register_todos
+
+        from .todos import desk_todos
+
+        register_todos(desk_todos)
         from marketplace.navigation import register
 
         from . import conf, permissions  # noqa: F401  (permissions registers the rules)

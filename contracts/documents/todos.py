@@ -1,0 +1,143 @@
+"""Contracts, payments and certificates on the dashboards (marketplace/todos.py).
+
+Staff (their county, through `scope_queryset`): contracts awaiting signature, deal payments and
+rent overdue, certificates to issue. The station: contracts its households sign at the counter.
+A bidder: contracts to sign, deal payments due.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Deal
+from marketplace.models import User
+from marketplace.permissions import is_exchange_staff, scope_queryset
+from marketplace.todos import todo
+
+from .models import Certificate, Contract, RentInstalment, Settlement, Signature
+from .selectors import contracts_for_enterprise, contracts_for_station
+
+
+def _unsigned_by(party):
+    return ~Exists(Signature.objects.filter(contract=OuterRef("pk"), party=party))
+
+
+def staff_todos(user):
+    now = timezone.now()
+    contracts = scope_queryset(
+        Contract.objects.filter(state=Contract.State.READY),
+        user,
+        county_path="deal__listing__county",
+    ).aggregate(n=Count("pk"), late=Count("pk", filter=Q(sign_by__lt=now)))
+    unpaid = scope_queryset(
+        Settlement.objects.filter(state=Settlement.State.AWAITING_PAYMENT, pay_by__lt=now),
+        user,
+        county_path="deal__listing__county",
+    ).count()
+    rent = scope_queryset(
+        RentInstalment.objects.exclude(state=RentInstalment.State.PAID).filter(
+            due_on__lt=timezone.localdate()
+        ),
+        user,
+        county_path="deal__listing__county",
+    ).count()
+    to_issue = (
+        scope_queryset(Deal.objects.all(), user, county_path="listing__county")
+        .filter(state=Deal.State.SETTLED, result_announcement_ends_at__lte=now)
+        .exclude(Exists(Certificate.objects.filter(deal=OuterRef("pk"))))
+        .count()
+    )
+    return [
+        todo(
+            "contracts_awaiting_signature",
+            _("Contracts awaiting signature"),
+            contracts["n"],
+            "contract_documents:staff_documents",
+            urgent=contracts["late"],
+            order=16,
+            query="state=signing",
+        ),
+        todo(
+            "payments_overdue",
+            _("Deal payments overdue"),
+            unpaid,
+            "contract_documents:staff_documents",
+            urgent=True,
+            order=17,
+            query="state=payment",
+        ),
+        todo(
+            "rent_overdue",
+            _("Rent instalments overdue"),
+            rent,
+            "contract_documents:rent_overdue",
+            urgent=True,
+            order=18,
+        ),
+        todo(
+            "certificates_to_issue",
+            _("Certificates to issue"),
+            to_issue,
+            "contract_documents:staff_documents",
+            order=19,
+            query="state=settled",
+        ),
+    ]
+
+
+def station_todos(user):
+    waiting = (
+        contracts_for_station(user)
+        .filter(state=Contract.State.READY)
+        .filter(_unsigned_by(Signature.Party.TRANSFEROR))
+    )
+    return [
+        todo(
+            "contracts_to_witness",
+            _("Contracts to sign with the household"),
+            waiting.count(),
+            "contract_documents:station_signing",
+            order=12,
+        ),
+    ]
+
+
+def bidder_todos(user):
+    now = timezone.now()
+    to_sign = (
+        contracts_for_enterprise(user)
+        .filter(state=Contract.State.READY)
+        .filter(_unsigned_by(Signature.Party.TRANSFEREE))
+        .aggregate(n=Count("pk"), late=Count("pk", filter=Q(sign_by__lt=now)))
+    )
+    due = Settlement.objects.filter(
+        state=Settlement.State.AWAITING_PAYMENT, deal__transferee_id=user.enterprise_id
+    ).aggregate(n=Count("pk"), late=Count("pk", filter=Q(pay_by__lt=now)))
+    return [
+        todo(
+            "contracts_to_sign",
+            _("Contracts to sign"),
+            to_sign["n"],
+            "contract_documents:my_contracts",
+            urgent=to_sign["late"],
+            order=12,
+        ),
+        todo(
+            "deal_payments_due",
+            _("Deal payments due"),
+            due["n"],
+            "contract_documents:my_contracts",
+            urgent=due["late"],
+            order=13,
+        ),
+    ]
+
+
+def document_todos(user):
+    if is_exchange_staff(user):
+        return staff_todos(user)
+    if user.role == User.Role.STATION_OPERATOR and user.station_id:
+        return station_todos(user)
+    if user.role == User.Role.AGRIBUSINESS and user.enterprise_id:
+        return bidder_todos(user)
+    return []
