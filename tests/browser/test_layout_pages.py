@@ -5,6 +5,8 @@ Nothing may scroll sideways (document.scrollingElement.scrollWidth <= clientWidt
 no serious or critical violation on each role's main pages."""
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -27,6 +29,14 @@ from tests.contracts.factories import announced_listing, live_auction
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 DESKTOP = {"width": 1366, "height": 900}
+# UX_SCREENSHOTS=docs/img/ux: save each role's dashboard (desktop and phone) for docs/ux.md.
+SCREENSHOTS = os.environ.get("UX_SCREENSHOTS", "")
+
+
+def screenshot(page, name):
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
 
 
 def published(listing):
@@ -96,6 +106,7 @@ def test_on_a_phone_the_menu_folds_behind_a_button_and_the_header_stays_small(pa
     group = page.locator("details[data-nav-group]").first
     group.locator("summary").click()
     expect(group.locator("a").first).to_be_visible()
+    screenshot(page, "phone-menu-open")
     assert_no_horizontal_scroll(page)
     # and on the desktop the same menu is a row of few groups, not some twenty links
     page.set_viewport_size(DESKTOP)
@@ -117,8 +128,9 @@ def test_a_listing_in_a_live_auction_shows_its_price_the_room_and_its_progress(p
     page.set_viewport_size(PHONE)
     page.reload()
     cell = page.get_by_test_id("parcel-table").locator("td[data-label]").nth(4)
-    assert cell.get_attribute("data-label") == "东"
+    assert cell.get_attribute("data-label") == "东至"
     assert_no_horizontal_scroll(page)
+    screenshot(page, "phone-listing")
 
 
 def test_a_closed_auction_room_shows_no_bid_box_and_the_live_one_is_keyboard_usable(page):
@@ -162,6 +174,7 @@ def _dashboard(page, user, *, expect_todos, main_pages=()):
         expect(todo).to_have_attribute("data-count", str(count))
         assert todo.locator("a").get_attribute("href")
     assert_accessible(page, f"dashboard of {user.role}")
+    screenshot(page, f"dashboard-{user.role}")
     for path in main_pages:
         page.goto(page.base_url + path)
         assert page.locator("main h1").count() >= 1, path
@@ -170,6 +183,7 @@ def _dashboard(page, user, *, expect_todos, main_pages=()):
         page.set_viewport_size(size)
         page.goto(page.base_url + "/console/")
         assert_no_horizontal_scroll(page, f"dashboard of {user.role} @ {size['width']}px")
+        screenshot(page, f"dashboard-{user.role}-{size['width']}")
         for path in main_pages:
             page.goto(page.base_url + path)
             assert_no_horizontal_scroll(page, f"{path} as {user.role} @ {size['width']}px")

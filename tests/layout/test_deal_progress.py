@@ -92,3 +92,19 @@ def test_a_closed_auction_has_no_room_link():
     )
     assert "room-link" not in html
     assert 'data-current="result"' in html
+
+
+def test_a_failed_listing_links_its_failed_listing_announcement():
+    from cms.deal_pages import publish_failed
+
+    auction, _ = live_auction()
+    Deal.objects.filter(pk=auction.deal_id).update(state="failed", failure_reason="no_bids")
+    deal = Deal.objects.select_related("listing").get(pk=auction.deal_id)
+    page = publish_failed(sender=None, deal=deal)
+    listing = Listing.objects.get(pk=deal.listing_id)
+    html = Template("{% load deal_progress %}{% deal_progress listing with_links=True %}").render(
+        Context({"listing": listing})
+    )
+    assert page.url in html and "流拍公告" in html
+    assert 'data-testid="result-link"' in html
+    assert "room-link" not in html
