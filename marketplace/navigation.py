@@ -17,7 +17,7 @@ STORAGE_AND_INSURANCE = pgettext_lazy("menu group", "Storage and insurance")
 SYSTEM = pgettext_lazy("menu group", "System")
 GROUPS = (TRADING, CONTRACTS_AND_MONEY, STORAGE_AND_INSURANCE, SYSTEM)
 # Up to this many links the menu stays one flat row (every role but staff and the auditor).
-FLAT_MENU_MAX = 7
+FLAT_MENU_MAX = 9
 
 _ITEMS: list[tuple] = [
     (_("Dashboard"), "dashboard", None, 0, None),
@@ -50,11 +50,13 @@ def navigation_groups(items):
     """[{"label": group or None, "items": [...]}]: the top-level links first, then each group."""
     if len(items) <= FLAT_MENU_MAX:
         return [{"label": None, "items": items}] if items else []
-    top = [item for item in items if item["group"] is None]
+    # A group of one link is no group: that link stays on the top level.
+    sizes = {group: sum(1 for item in items if item["group"] == group) for group in GROUPS}
+    top = [item for item in items if item["group"] is None or sizes[item["group"]] < 2]
     groups = [{"label": None, "items": top}] if top else []
     for group in GROUPS:
-        members = [item for item in items if item["group"] == group]
-        if members:
+        if sizes[group] >= 2:
+            members = [item for item in items if item["group"] == group]
             groups.append({"label": group, "items": members})
     return groups
 

@@ -44,6 +44,8 @@ def test_staff_change_a_rule_number_for_their_county(page):
     factories.UserFactory(username="staff1", role="exchange_staff", county=county)
     login(page, "staff1")
     # when they open 规则参数 from the console and change the R-LIST-5 minimum
+    # (the staff menu is grouped: open 系统管理 first)
+    page.locator("summary", has_text="系统管理").click()
     page.get_by_role("link", name="规则参数").first.click()
     row = page.locator("tr[data-key='listing.announcement_min']")
     assert "R-LIST-5" in row.inner_text()

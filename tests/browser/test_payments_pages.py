@@ -70,6 +70,8 @@ def test_staff_refund_a_deposit_and_see_both_ledger_movements(page):
     rows = page.get_by_test_id("transactions").locator("tbody tr")
     assert rows.count() == 4  # two transactions, two lines each
     # the ledger page lists the accounts with their balances
+    # (the staff menu is grouped: open 合同与资金 first)
+    page.locator("summary", has_text="合同与资金").click()
     page.get_by_role("link", name="账簿").first.click()
     assert "clearing" in page.get_by_test_id("accounts").inner_text()
 

@@ -37,6 +37,8 @@ def test_r_val_4_staff_value_a_paddy_beside_the_benchmark_and_the_deals(page):
     factories.UserFactory(username="valuer", role="exchange_staff", is_staff=True)
     login(page, "valuer")
     # when they open the valuation console from the navigation
+    # (the staff menu is grouped: open 交易业务 first)
+    page.locator("summary", has_text="交易业务").click()
     page.get_by_role("link", name="资产评估").first.click()
     # then the benchmark and the deal median are shown, with a chart
     assert page.get_by_test_id("benchmarks").get_by_text("¥500.00").is_visible()

@@ -148,3 +148,17 @@ def test_the_staff_menu_is_grouped_and_a_short_menu_stays_flat():
 def test_deal_states_used_by_the_to_dos_exist():
     # the keys the to-dos filter on are real states (a renamed state would silently count 0)
     assert {"registration", "awarded", "settled", "defaulted"} <= set(Deal.State.values)
+
+
+def test_a_group_of_one_link_stays_on_the_top_level():
+    items = [{"label": str(n), "url": f"/{n}/", "group": None} for n in range(FLAT_MENU_MAX)]
+    from marketplace.navigation import SYSTEM, TRADING
+
+    items += [
+        {"label": "a", "url": "/a/", "group": TRADING},
+        {"label": "b", "url": "/b/", "group": TRADING},
+        {"label": "n", "url": "/n/", "group": SYSTEM},
+    ]
+    groups = navigation_groups(items)
+    assert [g["label"] for g in groups] == [None, TRADING]
+    assert "/n/" in [item["url"] for item in groups[0]["items"]]
