@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 768, "height": 1024}
 TABLET_WIDE = {"width": 1024, "height": 768}
+ZOOM_200 = {"width": 640, "height": 450}  # a 1280 x 900 window zoomed to 200 % (WCAG 1.4.10)
 BLOCKING = {"serious", "critical"}
 
 _axe = Axe()
@@ -49,7 +50,7 @@ def assert_accessible(page, where=""):
     assert not problems, f"axe-core on {where or page.url}:\n" + "\n".join(problems)
 
 
-def at_widths(page, path, widths=(PHONE, TABLET, TABLET_WIDE)):
+def at_widths(page, path, widths=(PHONE, ZOOM_200, TABLET, TABLET_WIDE)):
     """Open `path` at each width and check that nothing scrolls sideways."""
     for size in widths:
         page.set_viewport_size(size)
