@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from marketplace.errors import DomainError
 from marketplace.permissions import permission_required
@@ -58,7 +58,8 @@ def signup(request):
             except DomainError as exc:
                 messages.error(request, exc.message)
             return redirect("accounts:verify")
-    return render(request, "accounts/signup.html", {"form": form})
+    status = 422 if form.is_bound else 200
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
 
 
 def _send_email(request, application) -> bool:
@@ -125,6 +126,7 @@ def verify(request):
     )
 
 
+@require_GET
 def verify_email(request, token):
     """The link in the e-mail."""
     try:
@@ -140,6 +142,7 @@ def verify_email(request, token):
 
 
 @permission_required("accounts.view_applications")
+@require_GET
 def applications(request):
     """Applications waiting for a decision first, then the others, newest first."""
     rows = (
@@ -229,14 +232,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     def post(self, request, *args, **kwargs):
         if address_blocked(request):
             return locked_out_response(request)
-        key = f"accounts:reset:{client_ip(request)}"
-        cache.add(key, 0, 3600)
-        if cache.incr(key) > conf.get("RESETS_PER_ADDRESS_HOUR"):
-            return _too_many(request, _("Too many password resets from this network this hour."))
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        """Each e-mail asked counts toward the address's hourly limit (a form with errors not)."""
         from django.conf import settings
+
+        key = f"accounts:reset:{client_ip(self.request)}"
+        cache.add(key, 0, 3600)
+        if cache.incr(key) > conf.get("RESETS_PER_ADDRESS_HOUR"):
+            return _too_many(
+                self.request, _("Too many password resets from this network this hour.")
+            )
 
         self.extra_email_context = {
             "exchange_name": settings.WAGTAIL_SITE_NAME,

@@ -57,9 +57,10 @@ def test_a_bad_uscc_is_refused_next_to_its_field_and_nothing_is_written():
     bad = COMPANY[:-1] + ("0" if COMPANY[-1] != "0" else "1")
     response = apply(Client(), uscc=bad)
     # then the form says what is wrong with the code, and no enterprise or login was made
-    assert response.status_code == 200
-    assert "统一社会信用代码" in response.content.decode()
-    assert "error" in response.content.decode()
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "统一社会信用代码无效（校验位错误）" in html
+    assert html.index("统一社会信用代码无效") > html.index('for="id_uscc"')
     assert not Enterprise.objects.filter(name="古丈县茶旅发展有限公司").exists()
     assert not User.objects.filter(username="chalv_gz").exists()
 
