@@ -106,6 +106,7 @@ def test_figures_count_the_deals_awarded_in_the_month():
     from tests.contracts.test_public_hygiene import awarded_deal
 
     deal = awarded_deal()
+    deal.refresh_from_db()
     figures = trading_figures(timezone.localdate())
     assert figures["month"]["deals"] == 1
     assert figures["month"]["area_mu"] == deal.listing.area_mu
