@@ -5,6 +5,7 @@ menus, in the page tree's order, as staff arrange them in the Wagtail admin), th
 `site_chrome` is a context processor (settings.TEMPLATES); the 500 page is rendered without a
 request and without it, so the templates fall back to a fixed menu and footer there."""
 
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
@@ -61,7 +62,11 @@ def footer(request):
 
 
 def site_chrome(request):
-    return {"main_menu": menu_items(request), "site_footer": footer(request)}
+    """Lazy: pages that do not show the chrome (the Wagtail admin, JSON) make no query for it."""
+    return {
+        "main_menu": SimpleLazyObject(lambda: menu_items(request)),
+        "site_footer": SimpleLazyObject(lambda: footer(request)),
+    }
 
 
 def breadcrumb_trail(page, request=None) -> list[dict]:
