@@ -38,7 +38,7 @@ def signup(request):
     """The agribusiness's application: enterprise, contact, login (one page)."""
     if request.user.is_authenticated:
         return redirect("dashboard")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if address_blocked(request):
             return locked_out_response(request)
@@ -180,7 +180,7 @@ def application_detail(request, pk):
         AccountApplication.objects.select_related("enterprise", "user", "decided_by"), pk=pk
     )
     form = DecisionForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"commercial_capital": application.enterprise.is_company},
     )
     status = 200

@@ -280,3 +280,10 @@ def test_password_reset_requests_from_one_address_are_limited(settings):
 def test_the_login_page_links_to_reset_and_registration():
     html = Client().get(reverse("login")).content.decode()
     assert reverse("password_reset") in html and reverse("accounts:signup") in html
+
+
+def test_an_empty_form_is_refused_with_each_required_field_named():
+    response = Client().post(reverse("accounts:signup"), {})
+    assert response.status_code == 422
+    assert response.content.decode().count('role="alert"') >= 9
+    assert not AccountApplication.objects.exists()
