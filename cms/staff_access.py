@@ -11,6 +11,7 @@ from django.dispatch import receiver
 
 GROUP_NAME = "交易中心工作人员 Exchange staff"
 PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+SETTINGS_PERMISSIONS = ("change_sitefootersettings",)
 COLLECTION_PERMISSIONS = (
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "change_document"),
@@ -26,6 +27,12 @@ def staff_group() -> Group:
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
     group, created = Group.objects.get_or_create(name=GROUP_NAME)
+    # The footer's site settings (issue 16): also given to a group made before they existed.
+    footer = Permission.objects.filter(
+        content_type__app_label="cms", codename__in=SETTINGS_PERMISSIONS
+    )
+    if created or not group.permissions.filter(pk__in=footer).exists():
+        group.permissions.add(*footer)
     if not created:
         return group
     access = Permission.objects.filter(

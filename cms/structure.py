@@ -4,7 +4,15 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from .models import AnnouncementIndexPage, HomePage, ListingIndexPage
+from .models import (
+    AnnouncementIndexPage,
+    ContactPage,
+    HomePage,
+    ListingIndexPage,
+    MenuLinkPage,
+    NewsIndexPage,
+    SectionPage,
+)
 
 
 @transaction.atomic
@@ -44,3 +52,87 @@ def announcement_index() -> AnnouncementIndexPage:
             instance=AnnouncementIndexPage(title="交易公告", slug="announcements")
         )
     return index
+
+
+# ---------------------------------------------------------------- the main menu (issue 16)
+
+# (slug, title, kind, link): the menu in its order; the link of a MenuLinkPage.
+MENU = (
+    ("listings", "挂牌项目", "listings", ""),
+    ("announcements", "交易公告", "announcements", ""),
+    ("results", "成交公示", "link", "/announcements/?kind=result"),
+    ("verification", "鉴证核验", "link", "/verify/"),
+    ("policy", "政策法规", "section", ""),
+    ("guide", "办事指南", "section", ""),
+    ("contact", "联系我们", "contact", ""),
+)
+
+
+@transaction.atomic
+def news_index() -> NewsIndexPage:
+    index = NewsIndexPage.objects.first()
+    if index is None:
+        index = home().add_child(instance=NewsIndexPage(title="新闻动态", slug="news"))
+    return index
+
+
+@transaction.atomic
+def section(slug: str, title: str) -> SectionPage:
+    page = SectionPage.objects.filter(slug=slug).first()
+    if page is None:
+        page = home().add_child(instance=SectionPage(title=title, slug=slug, show_in_menus=True))
+    return page
+
+
+@transaction.atomic
+def contact() -> ContactPage:
+    page = ContactPage.objects.first()
+    if page is None:
+        page = home().add_child(
+            instance=ContactPage(title="联系我们", slug="contact", show_in_menus=True)
+        )
+    return page
+
+
+@transaction.atomic
+def menu_link(slug: str, title: str, link: str) -> MenuLinkPage:
+    page = MenuLinkPage.objects.filter(slug=slug).first()
+    if page is None:
+        page = home().add_child(
+            instance=MenuLinkPage(title=title, slug=slug, link_url=link, show_in_menus=True)
+        )
+    return page
+
+
+def menu_pages() -> list:
+    """Make every page of the main menu (idempotent) and put them in the menu's order. Only when
+    that order is wrong are they moved (each to the end of the home page's children, so other
+    children then come before them). Returns the pages in order."""
+    pages = []
+    for slug, title, kind, link in MENU:
+        if kind == "listings":
+            page = listing_index()
+        elif kind == "announcements":
+            page = announcement_index()
+        elif kind == "section":
+            page = section(slug, title)
+        elif kind == "contact":
+            page = contact()
+        else:
+            page = menu_link(slug, title, link)
+        if not page.show_in_menus:
+            Page.objects.filter(pk=page.pk).update(show_in_menus=True)
+        pages.append(page)
+    _order(pages)
+    return pages
+
+
+@transaction.atomic
+def _order(pages):
+    children = list(home().get_children().values_list("pk", flat=True))
+    wanted = [p.pk for p in pages]
+    if [pk for pk in children if pk in wanted] == wanted:
+        return
+    parent = home()
+    for page in pages:  # each to the end, in order: the menu's pages end up first-to-last
+        Page.objects.get(pk=page.pk).move(parent, pos="last-child")

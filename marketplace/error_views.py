@@ -5,6 +5,7 @@ never Django's HTML 500 (docs/operations.md)."""
 import logging
 import sys
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -26,8 +27,13 @@ def _answer(request, status, code, detail, template):
     if _is_api(request):
         response = JsonResponse({"code": code, "detail": str(detail)}, status=status)
     elif status >= 500:
-        # No request context: the layout's menus and the login would query the database.
-        response = HttpResponse(render_to_string(template), status=status)
+        # No request context: the layout's menus and the login would query the database; the
+        # layout falls back to its fixed menu and footer (cms/includes).
+        context = {
+            "exchange_name": settings.WAGTAIL_SITE_NAME,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        }
+        response = HttpResponse(render_to_string(template, context), status=status)
     else:
         response = render(request, template, {"detail": detail}, status=status)
     if status == 503:

@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import health_views, rulebook_views, views
+from .accounts.views import password_reset_paths
 from .security import ExchangeLoginView
 
 api_v1 = [
@@ -35,6 +36,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    *password_reset_paths(),
+    path("accounts/", include("marketplace.accounts.urls")),
     path("console/", views.dashboard, name="dashboard"),
     path("console/notifications/", views.notifications, name="notifications"),
     path("console/profile/", views.profile, name="profile"),

@@ -714,6 +714,48 @@ ROUTES = {
         },
     },
     "login": {"GET": {"*": "302", "anon": "200"}, "POST": {"*": "302", "anon": "200"}},
+    # Self-registration (issue 16): anonymous only; the verification step needs the session of
+    # an application (none here: back to the form); the e-mail link is checked by its signature.
+    "accounts:signup": {"GET": {"*": "302", "anon": "200"}, "POST": {"*": "302", "anon": "422"}},
+    "accounts:verify": {"GET": {"*": "302"}, "POST": {"*": "302"}},
+    "accounts:verify_email": {"kwargs": {"token": "email_token"}, "GET": {"*": "400 400"}},
+    "accounts:applications": {
+        "GET": {
+            "*": "403",
+            "anon": "L",
+            "staff_pref": "200",
+            "staff_gz": "200",
+            "staff_ys": "200",
+            "auditor": "200",
+        },
+    },
+    "accounts:application_detail": {
+        "kwargs": {"pk": "account_application"},
+        "GET": {
+            "*": "403 403",
+            "anon": "L L",
+            "staff_pref": "200 200",
+            "staff_gz": "200 200",
+            "staff_ys": "200 200",
+            "auditor": "200 200",
+        },
+        # staff: an empty form refuses without a reason (422); the auditor only reads
+        "POST": {
+            "*": "403 403",
+            "anon": "L L",
+            "staff_pref": "422 422",
+            "staff_gz": "422 422",
+            "staff_ys": "422 422",
+        },
+    },
+    "password_reset": {"GET": {"*": "200"}, "POST": {"*": "200"}},
+    "password_reset_done": {"GET": {"*": "200"}},
+    "password_reset_confirm": {
+        "kwargs": {"uidb64": "reset_uid", "token": "reset_token"},
+        "GET": {"*": "200 200"},
+        "POST": {"*": "200 200"},
+    },
+    "password_reset_complete": {"GET": {"*": "200"}},
     "logout": {"GET": {"*": "405"}, "POST": {"*": "302"}},
     "notifications": {"GET": {"*": "200", "anon": "L"}, "POST": {"*": "200", "anon": "L"}},
     "payments:checkout": {

@@ -157,6 +157,7 @@ def build_scene(capture):
             "notice_kind": "filing",
             "relist_action": "relist",
             "encumbrance": 0,
+            **_account_objects(scope),
             **_desk_objects(local_operator, household),
             **_insurance_objects(users["insurer"], household, village, scope),
             **_storage_objects(
@@ -164,6 +165,21 @@ def build_scene(capture):
             ),
         }
     return users, objects
+
+
+def _account_objects(scope):
+    """A pending account application (issue 16) and reset-link parts that do not verify."""
+    from marketplace.accounts.models import AccountApplication
+    from tests import factories as kernel
+
+    user = kernel.AgribusinessUserFactory(is_active=False)
+    application = AccountApplication.objects.create(user=user, enterprise=user.enterprise)
+    return {
+        "account_application": application.pk,
+        "email_token": f"not-a-signed-token-{scope}",
+        "reset_uid": "MQ",
+        "reset_token": f"set-{scope}",
+    }
 
 
 def _storage_objects(village, operator, storage_operator):

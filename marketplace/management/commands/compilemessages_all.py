@@ -15,6 +15,7 @@ APPS = [
     "marketplace",
     "marketplace/payments",
     "marketplace/desk",
+    "marketplace/accounts",
     "listings",
     "valuation",
     "contracts",
