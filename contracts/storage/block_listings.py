@@ -238,7 +238,7 @@ def block_list(
             % {
                 "township": block.township.name,
                 "block": block.name,
-                "area": block.area_mu.normalize(),
+                "area": f"{block.area_mu:.2f}",
             },
             description=description,
             transfer_mode=transfer_mode,

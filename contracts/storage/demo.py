@@ -10,8 +10,8 @@
   the storage centre, reviewed, announced, won by the agribusiness `bidder1` (negotiated), signed,
   paid and completed: its first year's rent above the floors is shared with the households and
   paid with their next guarantee (the demo pays that 2028 instalment ahead: it cannot wait);
-  二号连片 (parcels of households of two villages) listed and announced (public, right type
-  stored_land); a further stored parcel and the failed deal's parcels are not in a block yet.
+  二号连片 listed and announced (public, right type stored_land); a relocated household of another
+  village stored a parcel, and the failed deal's parcels are not in a block yet.
 """
 
 import datetime as dt
@@ -195,7 +195,7 @@ def _block(name, stored, log):
             name=name,
             actor=User.objects.get(username="storage"),
         )
-        log(f"storage: block {name} formed ({block.area_mu.normalize()} mu)")
+        log(f"storage: block {name} formed ({block.area_mu:.2f} mu)")
     return block
 
 
@@ -240,7 +240,7 @@ def _list_and_announce(block, *, markup):
         term_start=TERM[0],
         term_end=TERM[1],
         permitted_use="grain",
-        title=f"古丈县{block.township.name}收储连片{block.name}{block.area_mu.normalize()}亩",
+        title=f"古丈县{block.township.name}收储连片{block.name}{block.area_mu:.2f}亩",
         description="县农村土地收储中心收储的易地搬迁户承包地，集中连片，整体流转（演示）。",
     )
     listing = listing_services.listing_attach_valuation_report(
@@ -259,7 +259,6 @@ def seed_blocks(log):
     if not groups or len(groups[0]) < 3:
         return
     first, second = groups[0][:2]
-    other_village = groups[1][0] if len(groups) > 1 else second
     one = StoredParcel.objects.filter(
         parcel__code__in=[
             f"{h.village.full_code}97{serial * 10 + k:05d}"
@@ -271,7 +270,7 @@ def seed_blocks(log):
         block = _block("一号连片", one, log)
         listing = _list_and_announce(block, markup=Decimal("1.3"))
         deal = Deal.objects.filter(listing=listing).first()
-        if deal is None:
+        if deal is None or deal.state == Deal.State.REGISTRATION:
             deal = documents_demo._award(listing, "bidder1")
             documents_demo._sign(deal, "bidder1")
             documents_demo._complete(deal)
@@ -290,12 +289,19 @@ def seed_blocks(log):
             )
             log(f"storage: {instalment} paid with a surplus share of {instalment.surplus_fen} fen")
     two = list(_store(first, [(10, 0), (11, 0)], serial=4)) + list(
-        _store(other_village, [(10, 1), (11, 1)], serial=5)
+        _store(second, [(10, 1), (11, 1)], serial=5)
     )
     block = _block("二号连片", two, log)
     listing = _list_and_announce(block, markup=Decimal("1.2"))
     log(f"storage: {block.name} listed as {listing.number} ({listing.get_state_display()})")
-    _store(second, [(20, 0)], serial=6)  # stored, still to be formed into a block
+    # stored, still to be formed into a block: a relocated household of another village
+    elsewhere = (
+        Household.objects.filter(is_relocated=True, village__township__county__code="433126")
+        .exclude(village=first.village)
+        .order_by("pk")
+        .first()
+    )
+    _store(elsewhere or second, [(0, 0)], serial=6, base=(109.9600, 28.6000))
 
 
 def seed(log):

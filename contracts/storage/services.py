@@ -314,7 +314,7 @@ def _notify_offer(offer_id):
             "(R-STORE-2). The household decides at the station."
         )
         % {
-            "area": offer.area_mu.normalize(),
+            "area": f"{offer.area_mu:.2f}",
             "start": offer.term_start.isoformat(),
             "end": offer.term_end.isoformat(),
             "annual": format_yuan(fen_to_yuan(offer.annual_guarantee_fen)),

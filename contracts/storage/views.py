@@ -326,7 +326,7 @@ def block_map(request):
                 _("Block %(name)s formed: %(area)s mu, floors %(floor)s a year.")
                 % {
                     "name": block.name,
-                    "area": block.area_mu.normalize(),
+                    "area": f"{block.area_mu:.2f}",
                     "floor": f"¥{block.floor_total_fen / 100:,.2f}",
                 },
             )

@@ -61,4 +61,8 @@ def test_seed_demo_leaves_the_storage_scene_the_issue_describes(settings, client
     # run twice: nothing twice
     counts = (Block.objects.count(), BlockRent.objects.count(), StoredParcel.objects.count())
     call_command("seed_demo")
-    assert (Block.objects.count(), BlockRent.objects.count(), StoredParcel.objects.count()) == counts
+    assert (
+        Block.objects.count(),
+        BlockRent.objects.count(),
+        StoredParcel.objects.count(),
+    ) == counts
