@@ -185,6 +185,23 @@ def main():
         f"(min {min(timings) * 1000:.0f}, max {max(timings) * 1000:.0f}) over {args.runs} runs; "
         "target <= 200 ms"
     )
+    import cProfile
+    import pstats
+
+    base = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        client.get("/storage/offers/")
+        base.append(time.perf_counter() - start)
+    print(
+        f"GET /storage/offers/ (1,000 offers on one page, not paginated): median {statistics.median(base) * 1000:.0f} ms"
+    )
+    if os.environ.get("BENCH_PROFILE"):
+        profile = cProfile.Profile()
+        profile.enable()
+        client.get("/storage/exposure/")
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
     from django.db import reset_queries
 
     settings.DEBUG = True
