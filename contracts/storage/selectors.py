@@ -302,7 +302,7 @@ def block_detail(block) -> dict:
     data = exposure(county_id=block.county_id, page=None)
     years = next((b["years"] for b in data["blocks"] if b["block_id"] == block.pk), [])
     return {
-        "block": block,
+        "the_block": block,  # not "block": inside {% block %} that name is the template block
         "stored": stored,
         "listings": listings,
         "years": years,

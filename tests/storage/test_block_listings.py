@@ -239,3 +239,27 @@ def test_r_store_6_a_three_year_payment_is_recorded_year_by_year_to_the_fen():
     # instalment 2 covers years 4–6
     assert block_listings.covered_years(deal.listing, sequence=2, everything=False) == [4, 5, 6]
     assert BlockRent.objects.filter(block=block).count() == 3
+
+
+def test_the_block_page_shows_the_block_and_its_storage_operator_lists_it(client):
+    from django.urls import reverse
+
+    scene, block, *_ = _block()
+    client.force_login(scene.storage_operator)
+    page = client.get(reverse("storage:block", args=[block.pk])).content.decode()
+    assert "一号" in page and "¥1,600.00" in page and 'data-testid="block-list-form"' in page
+    response = client.post(
+        reverse("storage:block_list_it", args=[block.pk]),
+        {
+            "term_start": "2027-01-01",
+            "term_end": "2036-12-31",
+            "price_yuan": "300",
+            "increment_yuan": "10",
+            "permitted_use": "grain",
+        },
+    )
+    assert response.status_code == 302
+    listing = Listing.objects.get()
+    assert (listing.state, listing.listing_price_fen) == (Listing.State.SUBMITTED, 300_00)
+    page = client.get(reverse("storage:block", args=[block.pk])).content.decode()
+    assert listing.number in page and 'data-testid="block-list-form"' not in page
