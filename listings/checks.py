@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.choices import ForestClass, LandClass
+from marketplace.choices import ForestClass, LandClass, RightType
 from marketplace.money import round_fen
 from valuation import formulas
 from valuation.formulas import term_years
@@ -141,13 +141,48 @@ def active_encumbrances(parcels, term_start: dt.date, term_end: dt.date | None =
     )
 
 
+# Hooks of the floor-price storage app (listings never imports contracts), registered in its
+# AppConfig.ready. Each takes (right, parcels, term_start, term_end).
+#   ENCUMBRANCE_EXCUSES -> set of Encumbrance pks that do not block listing this right: the
+#     storage centre's own lease on the households' land when it lists the stored-land right
+#     it holds (R-STORE-5, an exception to R-RIGHT-3);
+#   FLOOR_TOTALS -> the sum of the parcels' fixed floors over the term in fen, or None.
+ENCUMBRANCE_EXCUSES: list = []
+FLOOR_TOTALS: list = []
+
+
+def register_encumbrance_excuse(fn):
+    if fn not in ENCUMBRANCE_EXCUSES:
+        ENCUMBRANCE_EXCUSES.append(fn)
+    return fn
+
+
+def register_floor_total(fn):
+    if fn not in FLOOR_TOTALS:
+        FLOOR_TOTALS.append(fn)
+    return fn
+
+
+def _excused_encumbrances(right, parcels, term_start, term_end) -> set:
+    if right is None or right.right_type != RightType.STORED_LAND:
+        return set()
+    excused = set()
+    for hook in ENCUMBRANCE_EXCUSES:
+        excused |= set(hook(right, parcels, term_start, term_end) or ())
+    return excused
+
+
 def encumbrance_problems(
-    parcels, term_start: dt.date, term_end: dt.date | None = None
+    parcels, term_start: dt.date, term_end: dt.date | None = None, *, right=None
 ) -> list[str]:
     """R-RIGHT-3: parcels mortgaged, seized, disputed or leased during the term need written
-    consent on file (a seizure or dispute blocks regardless)."""
+    consent on file (a seizure or dispute blocks regardless). The storage centre listing its
+    stored-land right is not blocked by its own lease on the households' land (R-STORE-5)."""
     problems = []
+    excused = _excused_encumbrances(right, parcels, term_start, term_end)
     for enc in active_encumbrances(parcels, term_start, term_end):
+        if enc.pk in excused:
+            continue
         if enc.kind in (Encumbrance.Kind.SEIZURE, Encumbrance.Kind.DISPUTE) or not (
             enc.consent_document
         ):
@@ -163,6 +198,36 @@ def encumbrance_problems(
                 }
             )
     return problems
+
+
+def floor_total_fen(right, parcels, term_start: dt.date, term_end: dt.date) -> int | None:
+    """R-STORE-5: the sum of the parcels' fixed floors over the term (None: no floor applies)."""
+    if right is None or right.right_type != RightType.STORED_LAND:
+        return None
+    for hook in FLOOR_TOTALS:
+        total = hook(right, parcels, term_start, term_end)
+        if total is not None:
+            return total
+    return None
+
+
+def floor_problems(listing, parcels=None) -> list[str]:
+    """R-STORE-5: a stored-land listing's total at its price is never below the sum of its
+    parcels' fixed floors for the listing term."""
+    parcels = list(listing.parcels.all()) if parcels is None else parcels
+    floor = floor_total_fen(listing.right, parcels, listing.term_start, listing.term_end)
+    if floor is None:
+        return []
+    actual = total_value_fen(listing)
+    if actual < floor:
+        return [
+            _(
+                "Listing price: %(actual)s yuan over the term is below the sum of the parcels' "
+                "fixed floor prices for the term, %(floor)s yuan (R-STORE-5)."
+            )
+            % {"actual": Decimal(actual) / 100, "floor": Decimal(floor) / 100}
+        ]
+    return []
 
 
 def term_problems(right, term_start: dt.date, term_end: dt.date) -> list[str]:
@@ -239,7 +304,7 @@ def entrustment_problems(listing) -> list[str]:
 def review_checks(listing: Listing) -> list[CheckResult]:
     """Every automatic check, in the order staff read them."""
     parcels = list(listing.parcels.all())
-    return [
+    results = [
         CheckResult(
             "R-LIST-1",
             _("Entrustment and consent"),
@@ -250,7 +315,11 @@ def review_checks(listing: Listing) -> list[CheckResult]:
         CheckResult(
             "R-RIGHT-3",
             _("No encumbrance without consent"),
-            not (p := encumbrance_problems(parcels, listing.term_start, listing.term_end)),
+            not (
+                p := encumbrance_problems(
+                    parcels, listing.term_start, listing.term_end, right=listing.right
+                )
+            ),
             "parcels",
             p,
         ),
@@ -283,6 +352,17 @@ def review_checks(listing: Listing) -> list[CheckResult]:
             p,
         ),
     ]
+    if listing.right_type == RightType.STORED_LAND:
+        results.append(
+            CheckResult(
+                "R-STORE-5",
+                _("Start price not below the parcels' fixed floor prices"),
+                not (p := floor_problems(listing, parcels)),
+                "listing_price",
+                p,
+            )
+        )
+    return results
 
 
 def announcement_minimum(land_class: str, on: dt.date, *, county=None, right_type="") -> int:

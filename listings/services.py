@@ -146,7 +146,9 @@ def _validate_terms(*, right, parcels, terms):
     problems = checks.use_problems(parcels, terms["permitted_use"])
     if problems:
         _refuse("permitted_use", problems[0], code="use_not_allowed")
-    problems = checks.encumbrance_problems(parcels, terms["term_start"], terms["term_end"])
+    problems = checks.encumbrance_problems(
+        parcels, terms["term_start"], terms["term_end"], right=right
+    )
     if problems:
         _refuse("parcels", problems[0], code="encumbered")
     for name in ("listing_price_fen", "increment_fen"):
@@ -694,7 +696,10 @@ def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:
                 },
                 code="relist_price_too_low",
             )
-        floor = _relist_floor_fen(old)
+        fixed = checks.floor_total_fen(
+            old.right, list(old.parcels.all()), old.term_start, old.term_end
+        )
+        floor = None if fixed is not None else _relist_floor_fen(old)
         if floor is not None and listing_price_fen < floor:
             _refuse(
                 "listing_price_fen",
@@ -715,6 +720,10 @@ def listing_relist(*, listing, listing_price_fen: int, actor) -> Listing:
             },
         )
         new.listing_price_fen = listing_price_fen
+        if fixed is not None:  # R-STORE-5: a block never below its parcels' fixed floors
+            problems = checks.floor_problems(new, list(old.parcels.all()))
+            if problems:
+                _refuse("listing_price_fen", problems[0], code="below_floor_price")
         new.price_per_mu_fen = checks.price_per_mu_fen(new)
         new.deposit_fen = default_deposit_fen(  # R-REG-4 at the new price
             price_unit=new.price_unit,

@@ -22,6 +22,7 @@ class StorageConfig(AppConfig):
         from . import conf, permissions, receivers  # noqa: F401  (registers perms and signals)
 
         conf.define()
+        receivers.connect()
 
         from marketplace.models import User
         from marketplace.navigation import STORAGE_AND_INSURANCE, register

@@ -275,6 +275,15 @@ class Block(FSMModelMixin, models.Model):
     formed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    right = models.OneToOneField(
+        "listings.Right",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="storage_block",
+        verbose_name=_("Stored-land right of the block"),
+        help_text=_("Recorded when the block is first listed (R-STORE-5): held by the centre."),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -289,6 +298,17 @@ class Block(FSMModelMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("storage:block", args=[self.pk])
+
+    @property
+    def policy_county_id(self):
+        return self.county_id
+
+    @property
+    def policy_township_id(self):
+        return self.township_id
 
     @transition(field=state, source=State.FORMED, target=State.DISSOLVED)
     def dissolve(self):
@@ -306,6 +326,12 @@ class BlockRent(models.Model):
     surplus_fen = models.BigIntegerField(_("Surplus (fen)"))
     share = models.DecimalField(_("Households' share"), max_digits=5, decimal_places=4)
     households_fen = models.BigIntegerField(_("Households' share (fen)"))
+    source = models.CharField(
+        _("Received through"),
+        max_length=60,
+        blank=True,
+        help_text=_("The deal payment the rent came with (deal number and instalment), if any."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -358,6 +384,14 @@ class StoredParcel(models.Model):
         blank=True,
         related_name="stored_parcels",
         verbose_name=_("Block"),
+    )
+    lease = models.OneToOneField(
+        "listings.Encumbrance",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stored_parcel",
+        verbose_name=_("The centre's lease on the parcel"),
     )
 
     class Meta:

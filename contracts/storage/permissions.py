@@ -70,3 +70,8 @@ def reader_of_county(user, county):
 
 
 rules.add_perm("storage.read_exposure", storage_operator_of_county | reader_of_county)
+
+# Blocks (R-STORE-4/5): read by the county's storage operator and staff/auditors in scope;
+# listed only by the county's storage operator.
+rules.add_perm("storage.view_block", in_storage_operators_county | reader_in_scope)
+rules.add_perm("storage.list_block", in_storage_operators_county)

@@ -102,20 +102,28 @@ def _years(start, end, _cache={}):  # noqa: B006 (a memo of pure results)
     return _cache[key]
 
 
-def exposure(*, county_id) -> dict:
+EXPOSURE_BLOCKS_PER_PAGE = 50
+
+
+def exposure(*, county_id, page=None, per_page=EXPOSURE_BLOCKS_PER_PAGE) -> dict:
     """R-STORE-7: per year, for the county and per block, floors owed vs rent received and area
     let vs unlet. A parcel's floors count in every calendar year its storage term touches (the
     instalment of the storage year starting in it); a block counts as let in a year with rent
-    recorded. Two queries, then arithmetic in Python."""
+    recorded. The stored parcels are summed in SQL per block and term (a handful of rows), rents
+    read in one query; `page` (from 1) limits the per-block rows to one page of blocks (all when
+    None, for the export)."""
     from collections import defaultdict
     from decimal import Decimal
 
+    from django.db.models import Sum
+
     from .models import Block, BlockRent, StoredParcel
 
-    parcels = list(
-        StoredParcel.objects.filter(contract__county_id=county_id).values_list(
-            "block_id", "area_mu", "annual_fen", "term_start", "term_end"
-        )
+    groups = list(
+        StoredParcel.objects.filter(contract__county_id=county_id)
+        .values_list("block_id", "term_start", "term_end")
+        .annotate(area=Sum("area_mu"), annual=Sum("annual_fen"))
+        .order_by()
     )
     rents = {
         (block_id, year): rent
@@ -123,12 +131,12 @@ def exposure(*, county_id) -> dict:
             block__county_id=county_id
         ).values_list("block_id", "year", "rent_fen")
     }
-    names = dict(Block.objects.filter(county_id=county_id).values_list("pk", "name"))
     blocks = defaultdict(lambda: defaultdict(lambda: {"floors": 0, "area": Decimal(0)}))
     county = defaultdict(
         lambda: {"floors": 0, "rent": 0, "area_let": Decimal(0), "area_unlet": Decimal(0)}
     )
-    for block_id, area, annual, start, end in parcels:
+    for block_id, start, end, area, annual in groups:
+        area = Decimal(area or 0)
         for year in _years(start, end):
             row = county[year]
             row["floors"] += annual
@@ -139,26 +147,41 @@ def exposure(*, county_id) -> dict:
                 blocks[block_id][year]["area"] += area
     for (_block_id, year), rent in rents.items():
         county[year]["rent"] += rent
-    block_rows = [
-        {
-            "block_id": block_id,
-            "name": names.get(block_id, ""),
-            "years": [
-                {
-                    "year": year,
-                    "floors": cell["floors"],
-                    "rent": rents.get((block_id, year), 0),
-                    "area": cell["area"],
-                    "let": (block_id, year) in rents,
-                }
-                for year, cell in sorted(years.items())
-            ],
-        }
-        for block_id, years in sorted(blocks.items())
-    ]
+    block_ids = sorted(blocks)
+    pages = max(1, -(-len(block_ids) // per_page))
+    if page is not None:
+        page = min(max(1, int(page)), pages)
+        block_ids = block_ids[(page - 1) * per_page : page * per_page]
+    names = dict(Block.objects.filter(pk__in=block_ids).values_list("pk", "name"))
+    block_rows = []
+    for block_id in block_ids:
+        years = [
+            {
+                "year": year,
+                "floors": cell["floors"],
+                "rent": rents.get((block_id, year), 0),
+                "area": cell["area"],
+                "let": (block_id, year) in rents,
+            }
+            for year, cell in sorted(blocks[block_id].items())
+        ]
+        block_rows.append(
+            {
+                "block_id": block_id,
+                "name": names.get(block_id, ""),
+                "years": years,
+                "floors": sum(c["floors"] for c in years),
+                "rent": sum(c["rent"] for c in years),
+                "years_let": sum(1 for c in years if c["let"]),
+                "area": max((c["area"] for c in years), default=Decimal(0)),
+            }
+        )
     return {
         "county": [{"year": year, **row} for year, row in sorted(county.items())],
         "blocks": block_rows,
+        "page": page or 1,
+        "pages": pages if page is not None else 1,
+        "block_count": len(blocks),
     }
 
 
@@ -237,3 +260,52 @@ def exposure_xlsx(data, *, county_name) -> bytes:
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def blocks_for_user(user):
+    """Blocks with their current listing: the storage operator's centre's, staff and auditors'
+    in scope (all for the prefecture); nobody else's. Three queries."""
+    from listings.models import Listing
+    from marketplace.permissions import scope_queryset
+
+    from .models import Block
+
+    qs = Block.objects.select_related("township", "county").order_by("-created_at", "-pk")
+    if user.role == "storage_operator":
+        qs = qs.filter(storage_center_id=user.storage_center_id)
+    else:
+        qs = scope_queryset(qs, user)
+    rows = list(qs)
+    right_ids = [b.right_id for b in rows if b.right_id]
+    latest = {}
+    for listing in (
+        Listing.objects.filter(right_id__in=right_ids)
+        .select_related("deal")
+        .order_by("right_id", "created_at", "pk")
+    ):
+        latest[listing.right_id] = listing  # the newest wins
+    for block in rows:
+        block.listing = latest.get(block.right_id)
+    return rows
+
+
+def block_detail(block) -> dict:
+    """A block's parcels (with their households and fixed floors), listings and rent by year."""
+    from . import block_listings
+
+    stored = list(
+        block.stored_parcels.select_related("parcel__village", "household", "contract").order_by(
+            "parcel__code"
+        )
+    )
+    listings = list(block_listings.block_listings(block).select_related("deal"))
+    data = exposure(county_id=block.county_id, page=None)
+    years = next((b["years"] for b in data["blocks"] if b["block_id"] == block.pk), [])
+    return {
+        "the_block": block,  # not "block": inside {% block %} that name is the template block
+        "stored": stored,
+        "listings": listings,
+        "years": years,
+        "rents": list(block.rents.all()),
+        "busy": block_listings.block_busy(block) if block.state == "formed" else None,
+    }

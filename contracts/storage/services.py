@@ -314,7 +314,7 @@ def _notify_offer(offer_id):
             "(R-STORE-2). The household decides at the station."
         )
         % {
-            "area": offer.area_mu.normalize(),
+            "area": f"{offer.area_mu:.2f}",
             "start": offer.term_start.isoformat(),
             "end": offer.term_end.isoformat(),
             "annual": format_yuan(fen_to_yuan(offer.annual_guarantee_fen)),
@@ -534,8 +534,19 @@ def _complete_if_signed(contract, *, actor):
     )
     right.parcels.set([line.parcel for line in lines])
     RightHolder.objects.create(right=right, storage_center=centre, share=Decimal(1))
-    StoredParcel.objects.bulk_create(
-        StoredParcel(
+    for line in lines:
+        # the centre's lease on the household's parcel for the term (R-RIGHT-3 blocks listing it
+        # again; the centre's own block listing is excused, R-STORE-5)
+        lease = Encumbrance.objects.create(
+            parcel=line.parcel,
+            kind=Encumbrance.Kind.LEASE,
+            counterparty=str(centre)[:100],
+            starts_on=contract.term_start,
+            ends_on=contract.term_end,
+            note=_("Floor-price storage contract %(number)s (R-STORE-2)")
+            % {"number": contract.number},
+        )
+        StoredParcel.objects.create(
             contract=contract,
             parcel=line.parcel,
             household=contract.household,
@@ -547,21 +558,8 @@ def _complete_if_signed(contract, *, actor):
             annual_fen=line.annual_fen,
             term_start=contract.term_start,
             term_end=contract.term_end,
+            lease=lease,
         )
-        for line in lines
-    )
-    Encumbrance.objects.bulk_create(
-        Encumbrance(
-            parcel=line.parcel,
-            kind=Encumbrance.Kind.LEASE,
-            counterparty=str(centre)[:100],
-            starts_on=contract.term_start,
-            ends_on=contract.term_end,
-            note=_("Floor-price storage contract %(number)s (R-STORE-2)")
-            % {"number": contract.number},
-        )
-        for line in lines
-    )
     GuaranteeInstalment.objects.bulk_create(
         GuaranteeInstalment(
             contract=contract,
@@ -614,14 +612,9 @@ def _instruct(instalment, *, actor, at):
     household = instalment.household
     key = ledger.account_key_for(GUARANTEE_ACCOUNT, household)
     fund = ledger.account_key_for(FUND_ACCOUNT, contract.storage_center)
-    lines = [(fund, instalment.amount_fen, 0), (key, 0, instalment.amount_fen)]
-    if instalment.surplus_fen:
-        surplus_from = ledger.account_key_for("transferor_payable", contract.storage_center)
-        lines = [
-            (fund, instalment.amount_fen, 0),
-            (surplus_from, instalment.surplus_fen, 0),
-            (key, 0, instalment.total_fen),
-        ]
+    # The centre pays the guarantee and the households' surplus share (R-STORE-6) from its fund:
+    # the block's rent itself reached the centre as transferor (its payout from the deal).
+    lines = [(fund, instalment.total_fen, 0), (key, 0, instalment.total_fen)]
     if instalment.total_fen == 0:
         raise AlreadyPaid(_("This guarantee instalment is zero: nothing to pay."))
     ledger.post(
@@ -840,7 +833,7 @@ def block_suggestions(*, storage_center, limit=5):
 # ---------------------------------------------------------------- surplus (R-STORE-6)
 
 
-def block_rent_record(*, block, year, rent_fen, actor=None, today=None):
+def block_rent_record(*, block, year, rent_fen, actor=None, today=None, source=""):
     """Rent received for a let block for `year`: the surplus above the block's floors is shared
     with the households (rulebook share, default 50 %) pro rata by area (`split_fen`), each part
     added to the household's next scheduled guarantee instalment (R-STORE-6)."""
@@ -874,6 +867,7 @@ def block_rent_record(*, block, year, rent_fen, actor=None, today=None):
             surplus_fen=surplus,
             share=share,
             households_fen=households_fen,
+            source=source[:60],
             recorded_by=actor if actor is not None and actor.is_authenticated else None,
         )
         parts = {}
@@ -915,6 +909,7 @@ def block_rent_record(*, block, year, rent_fen, actor=None, today=None):
                 "floor_fen": floor,
                 "surplus_fen": surplus,
                 "households_fen": households_fen,
+                "source": source,
                 "shares_by_contract": {str(k): v for k, v in parts.items()},
                 "rule": "R-STORE-6",
             },

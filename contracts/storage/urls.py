@@ -20,6 +20,9 @@ urlpatterns = [
     path("guarantees/", views.instalment_list, name="instalments"),
     path("guarantees/<int:pk>/pay/", views.instalment_pay, name="instalment_pay"),
     path("station/", views.station_households, name="station"),
+    path("blocks/", views.block_list, name="blocks"),
     path("blocks/map/", views.block_map, name="block_map"),
+    path("blocks/<int:pk>/", views.block_detail, name="block"),
+    path("blocks/<int:pk>/list/", views.block_list_it, name="block_list_it"),
     path("exposure/", views.exposure, name="exposure"),
 ]

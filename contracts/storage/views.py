@@ -326,7 +326,7 @@ def block_map(request):
                 _("Block %(name)s formed: %(area)s mu, floors %(floor)s a year.")
                 % {
                     "name": block.name,
-                    "area": block.area_mu.normalize(),
+                    "area": f"{block.area_mu:.2f}",
                     "floor": f"¥{block.floor_total_fen / 100:,.2f}",
                 },
             )
@@ -375,8 +375,8 @@ def exposure(request):
     if request.user.role == "station_operator" or county is None:
         raise Http404
     policy.require(request.user, "storage.read_exposure", county)
-    data = selectors.exposure(county_id=county.pk)
     if request.GET.get("format") == "xlsx":
+        data = selectors.exposure(county_id=county.pk)
         from django.http import HttpResponse
 
         response = HttpResponse(
@@ -385,8 +385,122 @@ def exposure(request):
         )
         response["Content-Disposition"] = f'attachment; filename="exposure-{county.code}.xlsx"'
         return response
+    page = request.GET.get("page", "1")
+    data = selectors.exposure(county_id=county.pk, page=int(page) if page.isdigit() else 1)
     return render(
         request,
         "storage/exposure.html",
-        {"county": county, "data": data, "chart": selectors.exposure_chart_svg(data["county"])},
+        {
+            "county": county,
+            "data": data,
+            "chart": selectors.exposure_chart_svg(data["county"]),
+            "page_range": range(1, data["pages"] + 1),
+        },
     )
+
+
+# ---------------------------------------------------------------- blocks (R-STORE-4/5)
+
+
+def _block(request, pk, **kwargs):
+    from .models import Block
+
+    return get_object_or_404(
+        Block.objects.select_related("county", "township", "storage_center"), pk=pk
+    )
+
+
+@policy.permission_required("storage.view_pages")
+def block_list(request):
+    """The blocks a user may read: the storage operator's centre's, staff and auditors' county
+    (all for the prefecture); each with its current listing or deal."""
+    rows = selectors.blocks_for_user(request.user)
+    return render(request, "storage/block_list.html", {"rows": rows})
+
+
+class BlockListingForm(forms.Form):
+    term_start = forms.DateField(label=gettext_lazy("Term starts"))
+    term_end = forms.DateField(label=gettext_lazy("Term ends"))
+    price_yuan = forms.DecimalField(
+        label=gettext_lazy("Start price (yuan per mu per year)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+    )
+    increment_yuan = forms.DecimalField(
+        label=gettext_lazy("Bid increment (yuan)"), min_value=0, max_digits=12, decimal_places=2
+    )
+    permitted_use = forms.ChoiceField(label=gettext_lazy("Permitted use"))
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=120, required=False)
+
+    def __init__(self, *args, block=None, **kwargs):
+        from listings.checks import allowed_uses
+        from listings.models import PermittedUse
+
+        super().__init__(*args, **kwargs)
+        parcels = [s.parcel for s in block.stored_parcels.select_related("parcel")]
+        uses = allowed_uses(parcels)
+        self.fields["permitted_use"].choices = [
+            (u, PermittedUse(u).label) for u in PermittedUse.values if u in uses
+        ]
+
+
+@policy.permission_required("storage.view_block", _block)
+def block_detail(request, pk):
+    """One block: its parcels and households, floors, listings and rent by year (R-STORE-4..7);
+    the storage operator lists it from here (R-STORE-5)."""
+    from . import block_listings
+
+    block = _block(request, pk)
+    can_list = request.user.has_perm("storage.list_block", block)
+    form = None
+    if can_list and block.state == block.State.FORMED and not block_listings.block_busy(block):
+        start, end = block_listings.block_term(block)
+        today = timezone.localdate()
+        form = BlockListingForm(
+            block=block,
+            initial={
+                "term_start": max(start, dt.date(today.year + 1, 1, 1)),
+                "term_end": end,
+            },
+        )
+    return render(
+        request,
+        "storage/block_detail.html",
+        {**selectors.block_detail(block), "form": form, "can_list": can_list},
+    )
+
+
+@require_POST
+@policy.permission_required("storage.list_block", _block)
+def block_list_it(request, pk):
+    from marketplace.money import yuan_to_fen
+
+    from . import block_listings
+
+    block = _block(request, pk)
+    form = BlockListingForm(request.POST, block=block)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {'; '.join(errors)}")
+        return redirect(block.get_absolute_url())
+    data = form.cleaned_data
+    try:
+        listing = block_listings.block_list(
+            block=block,
+            actor=request.user,
+            listing_price_fen=yuan_to_fen(data["price_yuan"]),
+            increment_fen=yuan_to_fen(data["increment_yuan"]),
+            term_start=data["term_start"],
+            term_end=data["term_end"],
+            permitted_use=data["permitted_use"],
+            title=data["title"],
+        )
+        messages.success(
+            request,
+            _("Listing %(number)s filed and submitted for review.") % {"number": listing.number},
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect(block.get_absolute_url())

@@ -186,14 +186,24 @@ def _storage_objects(village, operator, storage_operator):
     """A relocated household's signed storage contract (with its instalments) and an open offer,
     in the scope's village; the 古丈县 ones under the scene's operator and storage centre."""
     from contracts.storage.models import GuaranteeInstalment
-    from tests.storage.factories import offer, signed_contract, storage_scene
+    from contracts.storage.services import block_form
+    from tests.storage.factories import offer, signed_contract, storage_scene, store_more
 
     scene = storage_scene(
         village=village, station_operator=operator, storage_operator=storage_operator
     )
     contract = signed_contract(scene, parcels=scene.parcels[:1])
     open_offer = offer(scene, parcels=scene.parcels[1:])
+    household = scene.household
+    neighbour = store_more(scene, lon="109.9505")  # touching the stored parcel: a block
+    block = block_form(
+        storage_center=contract.storage_center,
+        stored_parcel_ids=[contract.stored_parcels.get().pk, neighbour.pk],
+        name=f"连片{village.code}",
+    )
+    scene.household = household
     return {
+        "storage_block": block.pk,
         "storage_household": scene.household.pk,
         "storage_offer": open_offer.pk,
         "storage_contract": contract.pk,
