@@ -19,6 +19,7 @@
         var open = toggle.getAttribute("aria-expanded") !== "true";
         toggle.setAttribute("aria-expanded", open ? "true" : "false");
         menu.classList.toggle("open", open);
+        header.classList.toggle("menu-open", open);
       });
     }
   }
