@@ -132,7 +132,7 @@ def test_the_operator_sees_where_the_households_money_is_and_gets_the_one_page_p
     row = page.locator("[data-testid=household-parcels] tr[data-let=let]").first
     assert a.buyer.enterprise.name in row.inner_text()
     assert a.deal.listing.term_end.strftime("%Y-%m-%d") in row.inner_text()
-    assert page.locator("[data-testid=household-payouts] tr[data-status=paid]").count() == 1
+    assert page.locator("[data-testid=household-payouts] tr[data-payout=paid]").count() == 1
     # and the one-page PDF the operator hands over carries the same facts
     href = page.get_by_test_id("household-pdf").get_attribute("href")
     response = page.request.get(page.base_url + href)

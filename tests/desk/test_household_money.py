@@ -75,9 +75,9 @@ def test_the_page_shows_the_summary_and_every_payout_with_state_date_and_amount(
     assert "¥1200.00" in summary and "¥1000.00" in summary  # due next, overdue
     assert 'data-testid="money-failed"' in summary and "¥300.00" in summary
     payouts = page[page.index('data-testid="household-payouts"') :]
-    assert payouts.count('<tr data-status="paid">') == 1
-    assert payouts.count('<tr data-status="failed">') == 1
-    assert payouts.count('<tr data-status="on_the_way">') == 1
+    assert payouts.count('<tr data-payout="paid">') == 1
+    assert payouts.count('<tr data-payout="failed">') == 1
+    assert payouts.count('<tr data-payout="on_the_way">') == 1
     assert timezone.localdate().strftime("%Y-%m-%d") in payouts
     assert "777.00" not in page and "别家" not in page
 
