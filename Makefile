@@ -16,7 +16,7 @@ demo: install
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  湘西州农村产权流转交易平台 is serving on http://$(HOST):$(PORT)/"
-	@echo "  Logins (password demo12345): staff station storage bidder1 bidder2 bidder3 insurer forestry auditor admin"
+	@echo "  Logins (password demo12345): staff station storage household bidder1 bidder2 bidder3 insurer forestry auditor admin"
 	@echo ""
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

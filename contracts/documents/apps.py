@@ -29,11 +29,13 @@ class ContractDocumentsConfig(AppConfig):
         from .notify import register_events
 
         register_events()
-        from marketplace.household_sections import register_section
+        from marketplace.household_sections import register_money, register_section
 
-        from .household_section import deals_section
+        from .household_section import deals_section, land_section, rent_money
 
+        register_section(land_section, order=5)
         register_section(deals_section, order=20)
+        register_money(rent_money)
 
         staff = {User.Role.EXCHANGE_STAFF, User.Role.AUDITOR}
         register(_("My contracts"), "contract_documents:my_contracts", {User.Role.AGRIBUSINESS})

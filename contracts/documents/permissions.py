@@ -1,8 +1,9 @@
 """Who may read and sign a deal's contracts, payments and certificates (docs/security.md).
 
 Parties: the transferee (its agribusiness users) signs online and reads its own contract and
-payment page; the operator of the listing's station (or of its township) witnesses the
-household's signature; the transferor household reads its deal's documents. Staff and auditors
+payment page; the transferor household signs online with its own login (issue 13) or on paper at
+its station, where the operator of the listing's station (or of its township) witnesses it; the
+transferor household reads its deal's documents. Staff and auditors
 read the deal's documents in their county; staff act on them there.
 
 Party permissions (signing, witnessing) are tested with the predicates themselves
@@ -15,6 +16,7 @@ import rules
 from marketplace.permissions import (
     is_active,
     is_agribusiness,
+    is_household,
     is_station_operator,
     reader_in_scope,
     staff_in_scope,
@@ -29,6 +31,17 @@ def is_transferee(user, contract):
         and is_agribusiness(user)
         and user.enterprise_id is not None
         and user.enterprise_id == contract.transferee_id
+    )
+
+
+@rules.predicate
+def is_transferor_household(user, contract):
+    """The household's own login, the household being the contract's transferor (Party A)."""
+    return (
+        contract is not None
+        and is_household(user)
+        and user.household_id is not None
+        and user.household_id == contract.deal.listing.transferor_household_id
     )
 
 
@@ -69,12 +82,15 @@ def is_deal_party(user, deal):
     return household is not None and getattr(user, "household_id", None) == household
 
 
-may_sign_online = is_transferee
+may_sign_online = is_transferee | is_transferor_household
 may_witness = is_witnessing_operator
 
 rules.add_perm("contract_documents.sign_online", may_sign_online)
 rules.add_perm("contract_documents.witness", may_witness)
-rules.add_perm("contract_documents.read_contract", is_transferee | reader_in_scope)
+rules.add_perm(
+    "contract_documents.read_contract",
+    is_transferee | is_transferor_household | reader_in_scope,
+)
 rules.add_perm("contract_documents.read_station_contract", is_witnessing_operator | reader_in_scope)
 rules.add_perm("contract_documents.read_payment", is_deal_transferee | reader_in_scope)
 rules.add_perm("contract_documents.read_deal_documents", is_deal_party | reader_in_scope)

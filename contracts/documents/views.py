@@ -90,6 +90,7 @@ def my_contracts(request):
 def contract_page(request, number, *, error=None, field=None, shown_code=None):
     contract = selectors.contract_get_for_transferee(number=number, user=request.user)
     signed = selectors_signed(contract)
+    party = services.online_party(contract, request.user)
     return render(
         request,
         "contract_documents/contract.html",
@@ -97,9 +98,10 @@ def contract_page(request, number, *, error=None, field=None, shown_code=None):
             "contract": contract,
             "deal": contract.deal,
             "signed": signed,
-            "can_sign": services.can_sign_online(contract, request.user)
+            "party": party,
+            "can_sign": party is not None
             and contract.state == Contract.State.READY
-            and Signature.Party.TRANSFEREE not in signed,
+            and party not in signed,
             "missing": missing_labels(contract.missing),
             "error": error,
             "error_field": field,

@@ -35,8 +35,9 @@ class StorageConfig(AppConfig):
         }
         register(_("Floor-price storage"), "storage:dashboard", roles, group=STORAGE_AND_INSURANCE)
 
-        from marketplace.household_sections import register_section
+        from marketplace.household_sections import register_money, register_section
 
-        from .household_section import storage_section
+        from .household_section import guarantee_money, storage_section
 
         register_section(storage_section, order=40)
+        register_money(guarantee_money)

@@ -17,3 +17,21 @@ def storage_section(household, user):
         **data,
         "totals_yuan": {key: fen_to_yuan(value) for key, value in data["totals"].items()},
     }
+
+
+def guarantee_money(household, today):
+    """Guarantees not yet paid out (the household page's "due next" and "overdue"); one being
+    paid shows as the household's payout."""
+    from django.utils.translation import gettext as _
+
+    from marketplace.household_sections import Expected
+
+    for row in guarantees_for_household(household, today=today)["instalments"]:
+        if row.status in ("scheduled", "due", "overdue"):
+            yield Expected(
+                what=_("Storage guarantee %(contract)s, year %(n)s")
+                % {"contract": row.contract.number, "n": row.year_index},
+                due_on=row.due_on,
+                amount_fen=row.total_fen,
+                status="overdue" if row.status == "overdue" else "due",
+            )

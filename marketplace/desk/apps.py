@@ -25,8 +25,10 @@ class DeskConfig(AppConfig):
         register_events()
         from marketplace.household_sections import register_section
 
+        from .household import payouts_section
         from .views import requests_section
 
+        register_section(payouts_section, order=30)
         register_section(requests_section, order=90)
         register(_("My land and money"), "desk:my_household", {"household"}, weight=10)
         register(

@@ -1,5 +1,7 @@
 """Demo desk (R-SVC-1): requests in every state at 默戎镇 station, overdue ones among them, and
-a household login (`household`, password demo12345). Idempotent: seeds once per station."""
+a household login (`household`, password demo12345) whose page shows its let parcels on the map,
+the first year's rent paid to its account (the bank confirmed the transfer) and the next years
+due. Idempotent: seeds once per station."""
 
 import datetime as dt
 
@@ -37,7 +39,9 @@ def seed(log) -> None:
     households = list(Household.objects.filter(village__township_id=station.township_id))
     if not households:
         return
-    _household_login(households, log)
+    household = _household_login(households, log)
+    if household is not None:
+        _household_paid(household, log)
     if Request.objects.filter(station=station).exists():
         return
     now = timezone.now()
@@ -97,7 +101,7 @@ def _household_login(households, log):
     )
     user = User.objects.filter(username="household").first() or User(username="household")
     if User.objects.filter(household=household).exclude(pk=user.pk).exists():
-        return
+        return None
     user.role = User.Role.HOUSEHOLD
     user.household = household
     user.display_name = household.name
@@ -105,3 +109,30 @@ def _household_login(households, log):
         user.set_password(DEMO_PASSWORD)
     user.save()
     log(f"login: household ({household.name}, password {DEMO_PASSWORD})")
+    return household
+
+
+def _household_paid(household, log):
+    """The household's pending payouts (the deal's first year of rent) go to the bank in a batch
+    of their own, which the bank confirms: its page shows money paid this year."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from marketplace.payments.models import Payout
+    from marketplace.payments.services import (
+        payout_batch_create,
+        payout_batch_mark_confirmed,
+        payout_batch_mark_sent,
+    )
+
+    mine = Payout.objects.filter(
+        payee_content_type=ContentType.objects.get_for_model(Household),
+        payee_object_id=str(household.pk),
+    )
+    pending = list(mine.filter(state=Payout.State.PENDING).values_list("pk", flat=True))
+    if not pending or mine.filter(state=Payout.State.CONFIRMED).exists():
+        return
+    staff = User.objects.filter(username="staff").first()
+    batch = payout_batch_create(actor=staff, only=pending)
+    payout_batch_mark_sent(batch=batch, actor=staff)
+    payout_batch_mark_confirmed(batch=batch, actor=staff)
+    log(f"desk: {len(pending)} payout(s) to {household.name} confirmed by the bank ({batch})")

@@ -15,6 +15,7 @@ from marketplace.errors import DomainError
 from marketplace.models import Household
 from marketplace.permissions import allowed, permission_required, require
 
+from . import household as household_money
 from . import selectors, services
 from .errors import BadTime
 from .models import Request
@@ -230,8 +231,23 @@ def household_page(request, pk):
     return render(
         request,
         "desk/household.html",
-        {"household": household, "sections": sections_for(household, request.user)},
+        {
+            "household": household,
+            "summary": household_money.money_summary(household),
+            "sections": sections_for(household, request.user),
+        },
     )
+
+
+@permission_required("desk.view_household", lambda request, pk: _household(request, pk))
+def household_pdf(request, pk):
+    """The household page as one A4 page (WeasyPrint), rendered outside any transaction."""
+    household = _household(request, pk)
+    data, _pages = household_money.household_pdf(household, request.user)
+    response = HttpResponse(data, content_type="application/pdf")
+    day = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'inline; filename="household-{household.pk}-{day}.pdf"'
+    return response
 
 
 @permission_required("desk.open_my_household")

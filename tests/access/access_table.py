@@ -116,6 +116,7 @@ ROUTES = {
             "staff_gz": "200 403",
             "staff_ys": "403 200",
             "agri_reg": "200 403",
+            "household": "200 403",
             "auditor": "200 403",
         },
         "POST": {
@@ -125,6 +126,7 @@ ROUTES = {
             "staff_gz": "200 403",
             "staff_ys": "403 200",
             "agri_reg": "200 403",
+            "household": "200 403",
             "auditor": "200 403",
         },
     },
@@ -202,12 +204,12 @@ ROUTES = {
     "contract_documents:send_code": {
         "kwargs": {"number": "contract_number"},
         "GET": {"*": "405 405", "anon": "L L"},
-        "POST": {"*": "403 403", "anon": "L L", "agri_reg": "302 403"},
+        "POST": {"*": "403 403", "anon": "L L", "agri_reg": "302 403", "household": "302 403"},
     },
     "contract_documents:sign": {
         "kwargs": {"number": "contract_number"},
         "GET": {"*": "405 405", "anon": "L L"},
-        "POST": {"*": "403 403", "anon": "L L", "agri_reg": "422 403"},
+        "POST": {"*": "403 403", "anon": "L L", "agri_reg": "422 403", "household": "422 403"},
     },
     "contract_documents:staff_batch": {
         "GET": {"*": "405"},
@@ -1157,6 +1159,29 @@ ROUTES.update(
             },
         },
         "desk:household": {
+            "GET": {
+                "*": "403 403",
+                "anon": "L L",
+                "auditor": "200 403",
+                "household": "200 403",
+                "operator": "200 403",
+                "staff_gz": "200 403",
+                "staff_pref": "200 200",
+                "staff_ys": "403 200",
+            },
+            "POST": {
+                "*": "403 403",
+                "anon": "L L",
+                "auditor": "200 403",
+                "household": "200 403",
+                "operator": "200 403",
+                "staff_gz": "200 403",
+                "staff_pref": "200 200",
+                "staff_ys": "403 200",
+            },
+            "kwargs": {"pk": "household"},
+        },
+        "desk:household_pdf": {
             "GET": {
                 "*": "403 403",
                 "anon": "L L",

@@ -97,3 +97,85 @@ def test_a_household_opens_its_own_page_from_the_menu(page):
     # then its page names it and shows the open request with its clocks
     assert page.get_by_test_id("household-name").inner_text() == "向示二"
     assert made.number in page.get_by_test_id("household-requests").inner_text()
+
+
+def test_the_operator_sees_where_the_households_money_is_and_gets_the_one_page_pdf(
+    page, django_capture_on_commit_callbacks, tmp_path
+):
+    import subprocess
+
+    from marketplace.desk.household import payouts_of
+    from marketplace.payments.services import (
+        payout_batch_create,
+        payout_batch_mark_confirmed,
+        payout_batch_mark_sent,
+    )
+    from tests.documents.factories import awarded_deal, pay, sign_both
+
+    # given a let parcel: signed, the first year paid and paid out (the bank confirmed it)
+    a = awarded_deal(django_capture_on_commit_callbacks)
+    sign_both(a, django_capture_on_commit_callbacks)
+    pay(a, django_capture_on_commit_callbacks)
+    household = a.deal.listing.transferor_household
+    payouts = list(payouts_of(household).values_list("pk", flat=True))
+    batch = payout_batch_create(actor=a.staff, only=payouts)
+    payout_batch_mark_sent(batch=batch, actor=a.staff)
+    payout_batch_mark_confirmed(batch=batch, actor=a.staff)
+    login(page, a.operator.username)
+    page.goto(page.base_url + f"/desk/household/{household.pk}/")
+    # then "where is my money?" is answered at the top: paid this year and what is due next
+    paid = payouts_of(household).get().amount_fen
+    assert f"¥{paid / 100:.2f}" in page.get_by_test_id("money-paid").inner_text()
+    assert "租金" in page.get_by_test_id("money-due").inner_text()
+    # the parcels are on the map, with who rents them until when
+    assert page.get_by_test_id("household-map").locator("svg path").count() >= 1
+    row = page.locator("[data-testid=household-parcels] tr[data-let=let]").first
+    assert a.buyer.enterprise.name in row.inner_text()
+    assert a.deal.listing.term_end.strftime("%Y-%m-%d") in row.inner_text()
+    assert page.locator("[data-testid=household-payouts] tr[data-payout=paid]").count() == 1
+    # and the one-page PDF the operator hands over carries the same facts
+    href = page.get_by_test_id("household-pdf").get_attribute("href")
+    response = page.request.get(page.base_url + href)
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    path = tmp_path / "household.pdf"
+    path.write_bytes(response.body())
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           1" in info
+    text = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True).stdout
+    flat = "".join(text.split())
+    assert household.name in flat and a.buyer.enterprise.name in flat
+    assert f"¥{paid / 100:.2f}" in flat
+
+
+def test_the_households_own_login_signs_its_contract_online_with_an_sms_code(
+    page, settings, django_capture_on_commit_callbacks
+):
+    from contracts.documents.models import Signature
+    from marketplace.models import Notification
+    from tests.documents.factories import awarded_deal
+
+    settings.CONTRACT_DOCUMENTS = {"SHOW_SIGNING_CODE": True}
+    a = awarded_deal(django_capture_on_commit_callbacks, geometry=False)
+    household = a.deal.listing.transferor_household
+    user = factories.UserFactory(username="hh-sign", role="household", household=household)
+    login(page, "hh-sign")
+    # the household's menu leads to its page, which offers to sign the ready contract
+    page.goto(page.base_url + "/desk/my-land/")
+    assert page.get_by_test_id("household-name").inner_text() == household.name
+    assert page.get_by_test_id("money-summary").is_visible()
+    page.get_by_test_id("sign-online").click()
+    page.get_by_test_id("send-code").click()
+    code = page.get_by_test_id("demo-code").locator("strong").inner_text()
+    # the code went by SMS only (R-DEAL-2), never to the household's inbox
+    assert SmsMessage.objects.filter(text__contains=code).exists()
+    assert not Notification.objects.filter(recipient=user, body__contains=code).exists()
+    page.fill("#id_password", "pw-12345678")
+    page.fill("#id_code", code)
+    with page.expect_navigation():
+        page.get_by_test_id("sign").click()
+    assert page.get_by_test_id("sig-transferor").locator(".badge.ok").is_visible()
+    signature = Signature.objects.get(contract=a.contract)
+    assert (signature.party, signature.method) == ("transferor", "online")
+    # the transferee has not signed yet; the household can no longer sign again
+    assert page.get_by_test_id("sig-transferee").locator(".badge.warn").is_visible()
+    assert page.get_by_test_id("sign-form").count() == 0

@@ -34,12 +34,14 @@ from .signing import (
     can_witness,
     contract_sign_online,
     contract_sign_witnessed,
+    online_party,
     signed_parties,
     signing_code_send,
 )
 
 __all__ = [
     "can_sign_online",
+    "online_party",
     "can_witness",
     "certificate_batch_run",
     "certificate_batch_start",

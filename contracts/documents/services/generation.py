@@ -177,6 +177,8 @@ def _tell_parties_ready(deal, contract, *, first_time):
             event="contract.ready",
             context={"number": contract.number, "deal": deal.number, "deadline": deadline},
             obj=contract.current or contract,
+            # the household page: its own login signs online there, its station witnesses
+            url=reverse("desk:household", args=[household.pk]),
         )
 
 

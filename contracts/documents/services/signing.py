@@ -1,5 +1,6 @@
-"""Signing (R-DEAL-2): the transferee online (password + one-time code), the household on paper
-at its station (scan uploaded, witnessed by the operator). Each signature binds the SHA-256 of
+"""Signing (R-DEAL-2): the transferee online (password + one-time code), the household online
+with its own login (the same password + one-time code by SMS, issue 13) or on paper at its
+station (scan uploaded, witnessed by the operator). Each signature binds the SHA-256 of
 the exact PDF signed; a signature of anything but the current version is refused."""
 
 import hmac
@@ -49,10 +50,22 @@ def _code_hash(code: str) -> str:
 
 
 def can_sign_online(contract, user) -> bool:
-    """The transferee's agribusiness users sign online (`contract_documents.sign_online`)."""
+    """The transferee's agribusiness users and the transferor household's own login sign online
+    (`contract_documents.sign_online`)."""
     from ..permissions import may_sign_online
 
     return bool(may_sign_online(user, contract))
+
+
+def online_party(contract, user) -> str | None:
+    """The party a user signs for online: transferee (Party B), transferor (Party A) or None."""
+    from ..permissions import is_transferee, is_transferor_household
+
+    if is_transferee(user, contract):
+        return Signature.Party.TRANSFEREE
+    if is_transferor_household(user, contract):
+        return Signature.Party.TRANSFEROR
+    return None
 
 
 def can_witness(contract, user) -> bool:
@@ -140,13 +153,15 @@ def _check_code(contract, user, code, now):
 def contract_sign_online(
     *, contract, user, password, code, pdf_sha256, ip=None, request=None
 ) -> Signature:
-    """The transferee signs the current version online: password again + one-time code.
+    """The transferee — or the transferor household with its own login — signs the current
+    version online: password again + one-time code (sent by SMS only).
 
     With the request, the password check is the login's: a wrong one counts toward the lockout
     of the username from that address, and a locked-out user or address is refused (issue 14).
     """
     now = timezone.now()
-    if not can_sign_online(contract, user):
+    party = online_party(contract, user)
+    if party is None:
         raise NotAParty()
     checked = password_recheck(user, password, request)
     if checked is None:
@@ -159,16 +174,21 @@ def contract_sign_online(
     with transaction.atomic(durable=True):
         lock_deal(contract.deal_id)
         contract = lock_contract(contract)
-        _check_signable(contract, pdf_sha256=pdf_sha256, party=Signature.Party.TRANSFEREE, now=now)
+        _check_signable(contract, pdf_sha256=pdf_sha256, party=party, now=now)
         SigningCode.objects.filter(pk=code_row.pk).update(used_at=now)
+        signed_for = (
+            contract.transferee.name
+            if party == Signature.Party.TRANSFEREE
+            else str(contract.deal.listing.transferor)
+        )
         signature = Signature.objects.create(
             contract=contract,
             document=contract.current,
-            party=Signature.Party.TRANSFEREE,
+            party=party,
             method=Signature.Method.ONLINE,
             mark=Signature.Mark.ELECTRONIC,
             signer=user,
-            signer_name=f"{contract.transferee.name}（{user}）",
+            signer_name=f"{signed_for}（{user}）",
             signed_at=now,
             ip=ip or None,
             pdf_sha256=contract.current.sha256,

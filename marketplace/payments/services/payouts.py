@@ -53,12 +53,14 @@ def payout_create(*, payee, amount_fen, subject, purpose, actor=None, account_ke
     return payout
 
 
-def payout_batch_create(*, actor) -> PayoutBatch:
-    """Put every pending payout in a new batch (rows locked in pk order)."""
+def payout_batch_create(*, actor, only=None) -> PayoutBatch:
+    """Put every pending payout in a new batch (rows locked in pk order); `only` (a queryset or
+    ids) limits it to those payouts (the demo's household page batches just its own)."""
     with transaction.atomic():
-        payouts = list(
-            Payout.objects.select_for_update().filter(state=Payout.State.PENDING).order_by("pk")
-        )
+        pending = Payout.objects.select_for_update().filter(state=Payout.State.PENDING)
+        if only is not None:
+            pending = pending.filter(pk__in=only)
+        payouts = list(pending.order_by("pk"))
         if not payouts:
             raise NoPendingPayouts()
         today = timezone.localdate()
