@@ -38,19 +38,23 @@ def test_r_list_7_no_result_offers_suggestions_that_find_something(published):
     _scene, listing = published
     other = kernel.CountyFactory(code="433127")
     client = Client()
-    response = client.get("/listings/", {"county": other.code, "min_area_mu": "500"})
-    html = response.content.decode()
+    html = client.get(
+        "/listings/", {"county": other.code, "land_class": "dry_land"}
+    ).content.decode()
     assert 'data-testid="zero-results"' in html
-    # widening the area finds nothing in this county, so it is not offered; the other county is
+    # no area/price/term filter to widen; the same search in the county that has it is offered
     assert 'data-testid="suggestion-widen"' not in html
     href = re.search(r'href="([^"]*)" data-testid="suggestion-county"', html).group(1)
-    assert "county=433126" in href.replace("&amp;", "&")
+    href = href.replace("&amp;", "&")
+    assert "county=433126" in href and "land_class=dry_land" in href
+    assert listing.number in client.get("/listings/" + href).content.decode()
     assert 'data-testid="suggestion-clear"' in html
-    # following the other county's link with the area widened finds the listing
-    html = client.get("/listings/", {"county": "433126"}).content.decode()
-    assert listing.number in html
+    # too large an area: widening finds the one listing, and says so
     html = client.get("/listings/", {"county": "433126", "min_area_mu": "500"}).content.decode()
     assert 'data-testid="suggestion-widen"' in html and "（1 项）" in html
+    href = re.search(r'href="([^"]*)" data-testid="suggestion-widen"', html).group(1)
+    assert "min_area_mu" not in href
+    assert listing.number in client.get("/listings/" + href.replace("&amp;", "&")).content.decode()
 
 
 def test_the_township_list_follows_the_county_without_and_with_javascript(published):
