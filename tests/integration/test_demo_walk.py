@@ -40,6 +40,7 @@ ALLOWED = set(_ALLOWED_TEXT.split())
 # A code: letters and digits joined by - _ / . (GP-433126-2026-D0002, SC-2026-0001, 4331…X)
 CODE = re.compile(r"\b(?=[\w\-/.]*\d)[A-Za-z0-9]+(?:[-_/.:][A-Za-z0-9]+)+\b|\b\w*\d\w*\b")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+PATH = re.compile(r"(?<![\w/])/[a-z][\w\-/]*")  # a path on this site (/readyz, /api/docs/)
 WORD = re.compile(r"[A-Za-z]{2,}")
 RULE_CODE = re.compile(r"\bR-[A-Z]+-\d+[a-z]?\b")
 # Rule numbers are small references for staff, auditors and the professional roles
@@ -90,6 +91,7 @@ def english_words(html: str, rules_ok=False) -> tuple[list[str], list[str]]:
         text = text.replace(name, " ")
     rule_codes = [] if rules_ok else RULE_CODE.findall(text)
     text = EMAIL.sub(" ", text)
+    text = PATH.sub(" ", text)
     text = CODE.sub(" ", text)
     words = [w for w in WORD.findall(text) if w.lower() not in ALLOWED]
     return words + rule_codes, parser.links
