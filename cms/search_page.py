@@ -275,7 +275,7 @@ def results_map(entries, *, width=640, height=420, padding=28, title=""):
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="results-map" viewBox="0 0 {width} '
-        f'{height}" role="img" aria-label="{escape(title)}">',
+        f'{height}" role="group" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         f'<rect width="{width}" height="{height}" fill="#f0f3ef"/>',
     ]
