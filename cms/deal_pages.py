@@ -13,6 +13,7 @@ from django.utils.html import escape
 from contracts import conf as contract_conf
 from contracts.signals import deal_awarded, deal_failed
 from listings import conf as listing_conf
+from marketplace.labels import cn_date_text
 from marketplace.models import mask_name
 from marketplace.money import fen_to_yuan, format_yuan
 
@@ -45,7 +46,7 @@ def result_body(deal) -> str:
         ("项目名称", listing.title),
         ("位置", f"{listing.county.name}{listing.township.name}{listing.village.name}"),
         ("面积", f"{listing.area_mu.normalize():f} 亩"),
-        ("流转期限", f"{listing.term_start:%Y-%m-%d} 至 {listing.term_end:%Y-%m-%d}"),
+        ("流转期限", f"{cn_date_text(listing.term_start)} 至 {cn_date_text(listing.term_end)}"),
         ("交易方式", deal.get_trading_mode_display()),
         ("受让方", _public_name(deal.transferee)),
         ("成交价格", _price_text(deal)),

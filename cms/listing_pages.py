@@ -22,6 +22,8 @@ from listings.services import county_media_threshold_fen
 from marketplace.choices import LandClass, RightType
 from marketplace.models import County, Township
 
+from . import search_page
+
 PAGE_SIZE = 20
 
 
@@ -77,6 +79,7 @@ def _options(request_params):
         else Township.objects.none()
     )
     return {
+        "townships_by_county": search_page.townships_by_county(),
         "counties": County.objects.order_by("code"),
         "townships": townships,
         "right_types": [
@@ -96,15 +99,17 @@ def listing_index_context(request) -> dict:
     try:
         query = parse_query(params)
     except SearchError as exc:
-        context.update({"error": str(exc), "error_field": exc.field, "page_obj": None})
+        context.update({"error": search_page.field_error(exc, params), "error_field": exc.field})
+        context["page_obj"] = None
         return context
     qs = listing_search(query).prefetch_related("county", "township", "village")
     paginator = Paginator(qs, PAGE_SIZE)
     page_obj = paginator.get_page(params.get("page"))
     listings = list(page_obj.object_list)
     urls = public_urls(obj.pk for obj in listings)
-    for obj in listings:
+    for position, obj in enumerate(listings, start=page_obj.start_index()):
         obj.public_url = urls.get(obj.pk, "")
+        obj.position = position
     context.update(
         {
             "query": query,
@@ -114,22 +119,32 @@ def listing_index_context(request) -> dict:
             "querystring": _querystring(params),
         }
     )
+    if not listings:
+        context["suggestions"] = search_page.suggestions(params)
+    else:
+        context["price_chart"] = search_page.price_chart(params)
     return context
 
 
 def _results_map(listings) -> str:
+    """Numbered markers (merged where they would overlap) over the parcels of this page."""
     through = Listing.parcels.through.objects.filter(
         listing_id__in=[obj.pk for obj in listings]
     ).select_related("parcel")
-    by_listing = {obj.pk: obj for obj in listings}
-    items = []
+    geometries: dict = {}
     for row in through:
         if row.parcel.geometry:
-            obj = by_listing[row.listing_id]
-            items.append(
-                {"geometry": row.parcel.geometry, "label": obj.title, "href": obj.public_url}
-            )
-    return render_svg(items, title=_("Map of the results"))
+            geometries.setdefault(row.listing_id, []).append(row.parcel.geometry)
+    entries = [
+        {
+            "number": obj.position,
+            "title": obj.title,
+            "href": obj.public_url,
+            "geometries": geometries.get(obj.pk, []),
+        }
+        for obj in listings
+    ]
+    return search_page.results_map(entries, title=_("Map of the results"))
 
 
 def _querystring(params) -> str:

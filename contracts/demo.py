@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from listings.grams import normalise, text_grams
 from listings.models import Listing, Parcel, Right, RightHolder
 from listings.services import listing_publish
 from marketplace.models import Household, User
@@ -30,21 +31,42 @@ SCENARIOS = {
 LIVE_TITLE = "默戎镇茶园120亩（网络竞价进行中，演示）"
 
 
-def _household(index) -> Household:
-    return Household.objects.filter(village__township__county__code="433126").order_by("pk")[index]
+def _household(index, title="") -> Household:
+    """A household of the township the title is named after (a 古阳镇 listing lies in 古阳镇)."""
+    county = Household.objects.filter(village__township__county__code="433126").order_by("pk")
+    township = title.split("镇")[0] + "镇" if "镇" in title else ""
+    local = list(county.filter(village__township__name=township)) if township else []
+    return local[index % len(local)] if local else county[index]
+
+
+# The land class and use a title names (a 水田 listing is paddy land, not dry land).
+LAND = {"水田": ("paddy", "grain"), "茶园": ("garden", "tea"), "园地": ("garden", "tea")}
+
+
+def _land(title) -> tuple[str, str]:
+    for word, found in LAND.items():
+        if word in title:
+            return found
+    return "dry_land", "cash_crops"
+
+
+def _location(village) -> str:
+    """坐落, as listings.services writes it for listings filed through the services."""
+    return f"{village.township.county.name}{village.township.name}{village.name}"
 
 
 def _listing(*, number, title, area, price_fen, household) -> Listing:
     village = household.village
+    land_class, use = _land(title)
     code = f"{village.full_code}99{int(number[-4:]):05d}"
     parcel, _ = Parcel.objects.get_or_create(
         code=code,
         defaults={
             "village": village,
             "group_code": "99",
-            "name": title[:20],
+            "name": f"{title.split('（')[0]}地块",
             "area_mu": Decimal(area),
-            "land_class": "dry_land",
+            "land_class": land_class,
             "boundary_east": "村道",
             "boundary_south": "小溪",
             "boundary_west": "山林",
@@ -69,12 +91,15 @@ def _listing(*, number, title, area, price_fen, household) -> Listing:
         county=village.township.county,
         township=village.township,
         village=village,
+        location=_location(village),
+        search_text=normalise(f"{title} {_location(village)}"),
+        search_grams=text_grams(normalise(f"{title} {_location(village)}")),
         area_mu=Decimal(area),
-        land_class="dry_land",
+        land_class=land_class,
         transfer_mode="lease",
         term_start=dt.date(2027, 1, 1),
         term_end=dt.date(2037, 1, 1),
-        permitted_use="tea",
+        permitted_use=use,
         price_unit="per_mu_year",
         listing_price_fen=price_fen,
         increment_fen=1_000,
@@ -128,7 +153,7 @@ def seed_live(log):
         title=LIVE_TITLE,
         area="120",
         price_fen=58_000,
-        household=_household(0),
+        household=_household(0, LIVE_TITLE),
     )
     for username in ("bidder1", "bidder2", "bidder3"):
         _qualify(listing, username)
@@ -191,7 +216,7 @@ def seed(log):
             title=title,
             area=area,
             price_fen=price_fen,
-            household=_household(household),
+            household=_household(household, title),
         )
         steps[key](listing, log)
     seed_live(log)

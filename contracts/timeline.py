@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.audit import events_for
+from marketplace.labels import action_label
 from marketplace.models import AuditEvent
 
 from .models import Auction, Deposit, NegotiatedOffer, Objection, QualificationReview, Registration
@@ -87,7 +88,7 @@ def timeline_for(deal) -> list[dict]:
 def _event_row(event):
     return {
         "event": event,
-        "label": LABELS.get(event.action, _("Recorded event")),
+        "label": LABELS.get(event.action) or action_label(event.action),
         "payload": event.payload,
     }
 

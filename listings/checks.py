@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.choices import ForestClass, LandClass, RightType
+from marketplace.labels import cn_date_text
 from marketplace.money import round_fen
 from valuation import formulas
 from valuation.formulas import term_years
@@ -241,12 +242,12 @@ def term_problems(right, term_start: dt.date, term_end: dt.date) -> list[str]:
                 "Term ends: %(end)s is beyond the end of the contract right on %(right_end)s "
                 "(R-RIGHT-4)."
             )
-            % {"end": term_end.isoformat(), "right_end": right.ends_on.isoformat()}
+            % {"end": cn_date_text(term_end), "right_end": cn_date_text(right.ends_on)}
         )
     if term_start < right.starts_on:
         problems.append(
             _("Term starts: %(start)s is before the right starts on %(right_start)s.")
-            % {"start": term_start.isoformat(), "right_start": right.starts_on.isoformat()}
+            % {"start": cn_date_text(term_start), "right_start": cn_date_text(right.starts_on)}
         )
     return problems
 

@@ -100,7 +100,7 @@ def seed_parcels(log) -> dict:
                 defaults={
                     "village": village,
                     "group_code": group,
-                    "name": f"{theme[-3:] if len(theme) > 3 else theme}{k + 1}号地",
+                    "name": f"{theme}{k + 1}号地",
                     "area_mu": round_mu(area),
                     "land_class": land_class,
                     "is_basic_farmland": land_class == LandClass.PADDY and k % 2 == 0,

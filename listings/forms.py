@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.choices import TransferMode
+from marketplace.labels import cn_date_text
 from marketplace.money import MoneyError, yuan_to_fen
 
 from .checks import allowed_uses
@@ -40,13 +41,15 @@ class PickForm(forms.Form):
     right = forms.ChoiceField(label=_("Right"), widget=forms.RadioSelect)
     parcels = forms.MultipleChoiceField(label=_("Parcels"), widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, rights, **kwargs):
+    def __init__(self, *args, rights, unavailable=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rights = {str(r.pk): r for r in rights}
+        # {parcel id: reason}: shown next to the parcel, which cannot be picked (R-RIGHT-3)
+        self.unavailable = unavailable or {}
         self.fields["right"].choices = [
             (
                 str(r.pk),
-                f"{r.get_right_type_display()} {r.certificate_number}（{r.ends_on:%Y-%m-%d}）",
+                f"{r.get_right_type_display()} {r.certificate_number}（{cn_date_text(r.ends_on)}）",
             )
             for r in rights
         ]
@@ -66,9 +69,33 @@ class PickForm(forms.Form):
         strangers = [pk for pk in chosen if pk not in own]
         if strangers:
             self.add_error("parcels", _("Parcels: pick only parcels of the chosen right."))
+        for pk in chosen:
+            if int(pk) in self.unavailable and pk in own:
+                self.add_error(
+                    "parcels",
+                    _("Parcels: %(parcel)s cannot be picked: %(reason)s.")
+                    % {"parcel": own[pk].name, "reason": self.unavailable[int(pk)]},
+                )
         cleaned["right_obj"] = right
         cleaned["parcel_objs"] = [own[pk] for pk in chosen if pk in own]
         return cleaned
+
+    def parcel_rows(self):
+        """Each parcel of each right with its state for the list and the map."""
+        chosen = set(self["parcels"].value() or [])
+        rows = []
+        for right in self.rights.values():
+            for p in right.parcels.all():
+                rows.append(
+                    {
+                        "parcel": p,
+                        "right_pk": right.pk,
+                        "id": f"id_parcels_{p.pk}",
+                        "checked": str(p.pk) in chosen,
+                        "reason": self.unavailable.get(p.pk, ""),
+                    }
+                )
+        return rows
 
 
 def _yuan_field(label, required=True, help_text=""):

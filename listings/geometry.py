@@ -134,9 +134,11 @@ def _rings(geom):
             yield list(interior.coords)
 
 
-def render_svg(items, *, width=640, height=400, padding=16, title=""):
+def render_svg(items, *, width=640, height=400, padding=16, title="", role="img"):
     """Inline SVG of polygons, drawn offline (no tile server): items are dicts with
-    `geometry` (GeoJSON), `label`, optional `href` and `css` (a class name).
+    `geometry` (GeoJSON), `label`, optional `href`, `css` (a class name) and `attrs` (more
+    attributes of the polygon, e.g. tabindex and ARIA for a map one picks from: then pass
+    role="group" so that the polygons are not hidden inside an image).
 
     Equirectangular with cos(latitude) scaling, north up; returns "" when nothing can be drawn.
     """
@@ -164,7 +166,7 @@ def render_svg(items, *, width=640, height=400, padding=16, title=""):
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="parcel-map" viewBox="0 0 {width} {height}"'
-        f' role="img" aria-label="{escape(title)}" data-testid="parcel-map">',
+        f' role="{escape(role)}" aria-label="{escape(title)}" data-testid="parcel-map">',
         f"<title>{escape(title)}</title>",
         f'<rect width="{width}" height="{height}" fill="#f0f3ef"/>',
     ]
@@ -174,9 +176,12 @@ def render_svg(items, *, width=640, height=400, padding=16, title=""):
         )
         css = escape(item.get("css") or "parcel")
         label = escape(str(item.get("label", "")))
+        extra = "".join(
+            f' {escape(str(k))}="{escape(str(v))}"' for k, v in (item.get("attrs") or {}).items()
+        )
         path = (
             f'<path class="{css}" d="{d}" fill-rule="evenodd" fill="#8fc98f" fill-opacity="0.6" '
-            f'stroke="#0b5d3b" stroke-width="1.5"><title>{label}</title></path>'
+            f'stroke="#0b5d3b" stroke-width="1.5"{extra}><title>{label}</title></path>'
         )
         if item.get("href"):
             path = f'<a href="{escape(item["href"])}">{path}</a>'

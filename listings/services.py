@@ -11,6 +11,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace import audit, fsm, workdays
 from marketplace.choices import LandClass, RightType, TransferMode
@@ -137,6 +138,44 @@ def _validate_parcels(*, right, parcels, actor, household):
             _("Parcels: already in deal %(number)s, not failed or complete yet (R-RIGHT-3).")
             % {"number": number},
         )
+
+
+# What the household entrusts to its station (R-LIST-1), on the printed form and the record.
+ENTRUSTED_MATTERS = gettext_lazy("Listing and transfer of the household's land management right")
+ENTRUSTED_AUTHORITY = gettext_lazy("File the listing, receive notices, sign the filing forms")
+
+
+def parcels_unavailable(parcels, on: dt.date | None = None) -> dict[int, str]:
+    """{parcel id: why it cannot be picked} for the station's parcel list and map, so that a
+    listed or blocked parcel is shown as such instead of refused after submitting: in an open
+    listing, in a deal not failed or complete (R-RIGHT-3), or seized, disputed, mortgaged or
+    leased today without written consent (R-RIGHT-3)."""
+    parcels = list(parcels)
+    on = on or timezone.localdate()
+    reasons: dict[int, str] = {}
+    open_rows = Listing.objects.filter(
+        parcels__in=parcels, state__in=Listing.OPEN_STATES
+    ).values_list("parcels__pk", "number")
+    for pk, number in open_rows:
+        reasons.setdefault(pk, _("Already listed (%(number)s)") % {"number": number})
+    deal_rows = (
+        Listing.objects.filter(parcels__in=parcels, state=Listing.State.CLOSED)
+        .exclude(deal__state__in=DEAL_FREES_PARCELS)
+        .exclude(deal__isnull=True)
+        .values_list("parcels__pk", "deal__number")
+    )
+    for pk, number in deal_rows:
+        reasons.setdefault(pk, _("In deal %(number)s, not finished yet") % {"number": number})
+    for enc in checks.active_encumbrances(parcels, on, on):
+        facts = {"kind": enc.get_kind_display(), "who": enc.counterparty}
+        if enc.kind in (Encumbrance.Kind.SEIZURE, Encumbrance.Kind.DISPUTE):
+            reasons.setdefault(enc.parcel_id, _("%(kind)s (%(who)s): cannot be listed") % facts)
+        elif not enc.consent_document:
+            reasons.setdefault(
+                enc.parcel_id, _("%(kind)s (%(who)s), no written consent on file") % facts
+            )
+    wanted = {p.pk for p in parcels}
+    return {pk: why for pk, why in reasons.items() if pk in wanted}
 
 
 def _validate_terms(*, right, parcels, terms):
@@ -364,8 +403,8 @@ def entrustment_record(
         entrustment = Entrustment.objects.create(
             household=household,
             station=station,
-            matters=matters or _("Listing and transfer of the household's land management right"),
-            authority=authority or _("File the listing, receive notices, sign the filing forms"),
+            matters=matters or ENTRUSTED_MATTERS,
+            authority=authority or ENTRUSTED_AUTHORITY,
             valid_from=valid_from,
             valid_until=valid_until,
             scan=scan,

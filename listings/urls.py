@@ -12,6 +12,11 @@ urlpatterns = [
     path("station/household/<int:household_pk>/", station.station_pick, name="station_pick"),
     path("station/terms/", station.station_terms, name="station_terms"),
     path("station/entrustment/", station.station_entrust, name="station_entrust"),
+    path(
+        "station/entrustment/print/",
+        station.station_entrust_print,
+        name="station_entrust_print",
+    ),
     path("station/listings/<int:pk>/", station.station_listing, name="station_listing"),
     path(
         "station/listings/<int:pk>/submit/",

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
     "marketplace.error_views.DatabaseUnavailableMiddleware",
+    "marketplace.rule_refs.RuleReferenceMiddleware",  # rule numbers: small for staff, else none
     "csp.middleware.CSPMiddleware",
 ]
 

@@ -15,10 +15,13 @@ from io import BytesIO
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from contracts import conf as contract_conf
 from contracts import services as deal_services
 from contracts.models import Deal, Deposit
+from listings.grams import normalise, text_grams
 from listings.models import Listing, Parcel, Right, RightHolder
 from listings.services import listing_publish
+from marketplace import workdays
 from marketplace.models import Household, User
 from marketplace.payments.testing import simulate_payment_succeeded
 
@@ -46,6 +49,11 @@ def _square(n, k):
     return {"type": "Polygon", "coordinates": [ring]}
 
 
+def _location(village) -> str:
+    """坐落, as listings.services writes it for listings filed through the services."""
+    return f"{village.township.county.name}{village.township.name}{village.name}"
+
+
 def _listing(suffix, title, area, price_fen, household) -> Listing:
     village = household.village
     staff = User.objects.get(username="staff")
@@ -57,12 +65,12 @@ def _listing(suffix, title, area, price_fen, household) -> Listing:
             defaults={
                 "village": village,
                 "group_code": "98",
-                "name": f"{title[:6]}{k + 1}号地",
+                "name": f"{title.split('（')[0]}·{k + 1}号地",
                 "area_mu": Decimal(area) / 2,
                 "land_class": "dry_land",
                 "boundary_east": "村道",
                 "boundary_south": "小溪",
-                "boundary_west": "山林" if k == 0 else f"{title[:6]}1号地",
+                "boundary_west": "山林" if k == 0 else f"{title.split('（')[0]}·1号地",
                 "boundary_north": "茶园",
                 "geometry": _square(int(suffix), k),
             },
@@ -85,6 +93,9 @@ def _listing(suffix, title, area, price_fen, household) -> Listing:
         county=village.township.county,
         township=village.township,
         village=village,
+        location=_location(village),
+        search_text=normalise(f"{title} {_location(village)}"),
+        search_grams=text_grams(normalise(f"{title} {_location(village)}")),
         area_mu=Decimal(area),
         land_class="dry_land",
         transfer_mode="lease",
@@ -163,8 +174,16 @@ def _demo_password():
 
 def _complete(deal):
     simulate_payment_succeeded(deal.settlements.get().payable)
+    # R-DEAL-1: the certificate comes after the 成交公示 has run its working days. The demo
+    # cannot wait, so the award is moved back far enough that the whole period lies in the past
+    # (the public result page follows in cms.demo_results, which runs after the deals).
+    days = contract_conf.get("RESULT_ANNOUNCEMENT_WORKDAYS", county=deal.listing.county_id)
+    awarded_on = timezone.localdate() - dt.timedelta(days=2 * days + 4)
+    awarded_at = workdays.deadline_at(awarded_on, 10)
     Deal.objects.filter(pk=deal.pk).update(
-        result_announcement_ends_at=timezone.now() - dt.timedelta(minutes=1)
+        mode_selected_at=awarded_at,
+        awarded_at=awarded_at,
+        result_announcement_ends_at=workdays.period_end(awarded_on, days),
     )
     certificate = services.certificate_issue(
         deal=Deal.objects.get(pk=deal.pk), actor=User.objects.get(username="staff")

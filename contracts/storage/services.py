@@ -20,6 +20,7 @@ from django_fsm import TransitionNotAllowed
 from listings.models import Encumbrance, Listing, Parcel, Right, RightHolder
 from marketplace import audit
 from marketplace.choices import LandClass, RightType
+from marketplace.labels import cn_date_text
 from marketplace.money import fen_to_yuan, format_yuan, round_fen
 from marketplace.notifications import notify_users
 from marketplace.numbering import next_in_sequence
@@ -132,7 +133,7 @@ def offer_check(*, household, right, parcels, term_start, term_end):
                 "Term: the storage term ends %(end)s, beyond the contract right, which ends "
                 "%(right_end)s (R-RIGHT-4)."
             )
-            % {"end": term_end.isoformat(), "right_end": right.ends_on.isoformat()},
+            % {"end": cn_date_text(term_end), "right_end": cn_date_text(right.ends_on)},
             "term_end",
         )
     ids = [p.pk for p in parcels]
@@ -670,7 +671,7 @@ def guarantee_instalment_pay(*, instalment, actor=None, today=None) -> Guarantee
         if instalment.due_on > today:
             raise WrongState(
                 _("The guarantee for year %(year)s is due only on %(day)s (R-STORE-3).")
-                % {"year": instalment.year_index, "day": instalment.due_on.isoformat()}
+                % {"year": instalment.year_index, "day": cn_date_text(instalment.due_on)}
             )
         return _instruct(instalment, actor=actor, at=timezone.now())
 

@@ -22,6 +22,7 @@ from marketplace.selectors import household_get_for_user, household_search
 from .. import services
 from ..checks import allowed_uses
 from ..forms import EntrustmentForm, HouseholdSearchForm, PickForm, TermsForm, terms_initial
+from ..geometry import render_svg
 from ..models import Listing, Parcel, Right
 from ..pdf import render_listing_summary_pdf
 from ..selectors import listing_list_for_user, rights_for_household
@@ -71,7 +72,9 @@ def station_pick(request, household_pk):
     """Step 2: the right and its parcels (only those in this township)."""
     household = _household(request, household_pk)
     rights = list(rights_for_household(household=household, user=request.user))
-    form = PickForm(request.POST or None, rights=rights)
+    all_parcels = [p for r in rights for p in r.parcels.all()]
+    unavailable = services.parcels_unavailable(all_parcels)
+    form = PickForm(request.POST or None, rights=rights, unavailable=unavailable)
     if request.method == "POST" and form.is_valid():
         right, parcels = form.cleaned_data["right_obj"], form.cleaned_data["parcel_objs"]
         try:
@@ -91,11 +94,47 @@ def station_pick(request, household_pk):
         else:
             _save_pick(request, household, right, parcels)
             return redirect("listings:station_terms")
+    rows = form.parcel_rows()
     return render(
         request,
         "listings/station/pick.html",
-        {"household": household, "rights": rights, "form": form, "step": 2},
+        {
+            "household": household,
+            "rights": rights,
+            "form": form,
+            "rows": rows,
+            "pick_map": _pick_map(rows),
+            "step": 2,
+        },
     )
+
+
+def _pick_map(rows) -> str:
+    """The household's parcels as a map one picks from: each polygon stands for its checkbox
+    (click, or Tab then Space/Enter; static/js/parcel_pick.js keeps both in step); parcels that
+    cannot be picked are grey and say why."""
+    items = []
+    for row in rows:
+        p = row["parcel"]
+        if not p.geometry:
+            continue
+        label = f"{p.name} · {p.area_mu.normalize():f} 亩"
+        if row["reason"]:
+            label += f"（{row['reason']}）"
+        attrs = {
+            "data-parcel-for": row["id"],
+            "data-right": row["right_pk"],
+            "role": "checkbox",
+            "aria-checked": "true" if row["checked"] else "false",
+            "aria-label": label,
+        }
+        if row["reason"]:
+            attrs["aria-disabled"] = "true"
+        else:
+            attrs["tabindex"] = "0"
+        css = "parcel pick-unavailable" if row["reason"] else "parcel pick"
+        items.append({"geometry": p.geometry, "label": p.name, "css": css, "attrs": attrs})
+    return render_svg(items, title=_("Map of the household's parcels"), role="group")
 
 
 def _probe_terms(right, parcels):
@@ -241,6 +280,36 @@ def station_entrust(request):
         "listings/station/entrust.html",
         {"household": household, "parcels": parcels, "terms": terms, "form": form, "step": 4},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@operator_required
+def station_entrust_print(request):
+    """The entrustment (委托书) to print, filled with the household, its right, the chosen parcels
+    and the terms: the household signs or puts its fingerprint on it (R-LIST-1), and the scan
+    comes back at step 4. A plain HTML page with a print stylesheet (A4); nothing is written."""
+    found = _wizard_objects(request)
+    if found is None:
+        return redirect("listings:station_home")
+    data, household, right, parcels = found
+    terms = _terms_from_session(data["terms"]) if data.get("terms") else None
+    today = timezone.localdate()
+    return render(
+        request,
+        "listings/station/entrust_print.html",
+        {
+            "household": household,
+            "station": request.user.station,
+            "operator": request.user,
+            "right": right,
+            "parcels": sorted(parcels, key=lambda p: p.code),
+            "area": sum(p.area_mu for p in parcels),
+            "terms": terms,
+            "matters": services.ENTRUSTED_MATTERS,
+            "authority": services.ENTRUSTED_AUTHORITY,
+            "today": today,
+            "valid_until": dt.date(today.year + 1, today.month, min(today.day, 28)),
+        },
     )
 
 

@@ -25,10 +25,24 @@ class RefundForm(forms.Form):
         return yuan_to_fen(value)
 
 
+def subject_type_choices():
+    """The kinds of object the books have transactions for, by their Chinese names (a staff
+    member picks 交易, not types `contracts.deal`)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import LedgerTransaction
+
+    used = LedgerTransaction.objects.values_list("content_type", flat=True).distinct()
+    choices = []
+    for ct in ContentType.objects.filter(pk__in=used).order_by("app_label", "model"):
+        model = ct.model_class()
+        if model is not None:
+            choices.append((f"{ct.app_label}.{ct.model}", str(model._meta.verbose_name)))
+    return choices
+
+
 class SubjectForm(forms.Form):
-    subject_type = forms.CharField(
-        label=_("Object type"), help_text=_("For example contracts.deal")
-    )
+    subject_type = forms.ChoiceField(label=_("Object type"), choices=subject_type_choices)
     object_id = forms.CharField(label=_("Object number"))
 
 

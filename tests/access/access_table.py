@@ -664,6 +664,10 @@ ROUTES = {
         "GET": {"*": "403", "anon": "L", "operator": "302"},
         "POST": {"*": "403", "anon": "L", "operator": "302"},
     },
+    "listings:station_entrust_print": {
+        "GET": {"*": "403", "anon": "L", "operator": "302"},
+        "POST": {"*": "403", "anon": "L", "operator": "302"},
+    },
     "listings:station_home": {
         "GET": {"*": "403", "anon": "L", "operator": "200"},
         "POST": {"*": "403", "anon": "L", "operator": "200"},

@@ -210,3 +210,43 @@ def test_the_import_page_refuses_a_file_that_is_not_what_it_claims(db, staff_use
     )
     assert response.status_code == 400
     assert "file" in response.context["form"].errors
+
+
+def test_r_right_3_a_listed_or_seized_parcel_is_shown_disabled_with_its_reason(scene):
+    from listings.models import Encumbrance
+
+    listed, seized = scene.parcels
+    scene.file(parcels=[listed])
+    Encumbrance.objects.create(
+        parcel=seized, kind="seizure", counterparty="古丈县人民法院", starts_on=dt.date(2026, 1, 1)
+    )
+    client = client_for(scene.operator)
+    html = client.get(reverse("listings:station_pick", args=[scene.household.pk])).content.decode()
+    for parcel in (listed, seized):
+        box = html.split(f'value="{parcel.pk}" id="id_parcels_{parcel.pk}"')[1].split(">")[0]
+        assert "disabled" in box
+        assert f'data-parcel-for="id_parcels_{parcel.pk}"' in html  # on the map, greyed
+    assert "已挂牌" in html and "不能流转" in html
+    assert 'aria-disabled="true"' in html and 'role="checkbox"' in html
+    # a forged POST is refused next to the field, with the reason
+    response = client.post(
+        reverse("listings:station_pick", args=[scene.household.pk]),
+        {"right": scene.right.pk, "parcels": [listed.pk]},
+    )
+    assert response.status_code == 200 and "不能选择" in response.content.decode()
+
+
+def test_r_list_1_the_entrustment_form_prints_filled_with_household_parcels_and_terms(scene):
+    client = client_for(scene.operator)
+    assert client.get(reverse("listings:station_entrust_print")).status_code == 302  # no wizard
+    wizard_to_terms(client, scene)
+    html = client.get(reverse("listings:station_entrust_print")).content.decode()
+    assert scene.household.name in html and scene.household.id_number in html
+    assert all(p.code in html for p in scene.parcels)
+    assert "委托书" in html and "按手印" in html and "data-print" in html
+    client.post(reverse("listings:station_terms"), TERMS)
+    html = client.get(reverse("listings:station_entrust_print")).content.decode()
+    assert "默戎镇龙坪村茶园流转" in html and "¥500.00" in html
+    assert "2027年1月1日" in html
+    entrust = client.get(reverse("listings:station_entrust")).content.decode()
+    assert reverse("listings:station_entrust_print") in entrust

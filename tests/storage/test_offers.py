@@ -59,7 +59,7 @@ def test_it_refuses_a_term_beyond_the_contract_right_r_right_4():
     with pytest.raises(StorageRefused) as exc:
         offer(scene, term_end=dt.date(2048, 1, 1))
     assert "R-RIGHT-4" in str(exc.value.message)
-    assert "2047-12-31" in str(exc.value.message)
+    assert "2047年12月31日" in str(exc.value.message)
     assert exc.value.field == "term_end"
 
 

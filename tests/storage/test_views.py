@@ -44,7 +44,9 @@ def test_a_term_beyond_the_right_is_shown_on_the_field_naming_r_right_4(client):
         },
     )
     assert response.status_code == 200
-    assert "R-RIGHT-4" in response.content.decode()
+    html = response.content.decode()
+    assert "2050年12月31日" in html  # R-RIGHT-4: the term beyond the right, with the dates
+    assert "R-RIGHT-4" not in html  # rule numbers are for staff, not for the operator (issue 16)
     assert not StorageOffer.objects.exists()
 
 
