@@ -64,6 +64,27 @@ def page_not_found(request, exception=None):
     return _answer(request, 404, "not_found", _("Not found."), "404.html")
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: JSON under /api/ (a session client's unsafe request without its token),
+    Django's own page elsewhere."""
+    if _is_api(request):
+        return _answer(
+            request,
+            403,
+            "permission_denied",
+            _("CSRF verification failed: send the CSRF token, or use a token (Authorization)."),
+            "403.html",
+        )
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason=reason)
+
+
+def api_not_found(request, rest=""):
+    """Any unknown address under /api/ (the public site's catch-all must not answer it)."""
+    return page_not_found(request)
+
+
 @requires_csrf_token
 def server_error(request):
     exc = sys.exc_info()[1]
