@@ -9,7 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 
 from .health import database_unavailable
 
@@ -81,8 +81,23 @@ def csrf_failure(request, reason=""):
 
 
 def api_not_found(request, rest=""):
-    """Any unknown address under /api/ (the public site's catch-all must not answer it)."""
+    """Any unknown address under /api/ (the public site's catch-all must not answer it); a
+    read of a known address without its final slash is redirected, as APPEND_SLASH did."""
+    from django.conf import settings
+    from django.http import HttpResponsePermanentRedirect
+    from django.urls import Resolver404, resolve
+
+    if settings.APPEND_SLASH and request.method in ("GET", "HEAD") and not rest.endswith("/"):
+        try:
+            match = resolve(request.path_info + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not API_NOT_FOUND:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
     return page_not_found(request)
+
+
+API_NOT_FOUND = csrf_exempt(api_not_found)
 
 
 @requires_csrf_token

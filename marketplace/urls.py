@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from wagtail import urls as wagtail_urls
@@ -51,7 +50,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     # Unknown /api/ addresses are JSON 404s for every method, not the public site's pages.
-    re_path(r"^api/(?P<rest>.*)$", csrf_exempt(error_views.api_not_found)),
+    re_path(r"^api/(?P<rest>.*)$", error_views.API_NOT_FOUND),
     path("payments/", include("marketplace.payments.urls")),
     path("desk/", include("marketplace.desk.urls")),
     path("listings/", include("listings.urls")),
