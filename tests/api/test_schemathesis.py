@@ -59,7 +59,10 @@ def schemathesis(live_server, tmp_path, *headers: str) -> subprocess.CompletedPr
     for header in headers:
         command += ["--header", header]
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "", "NO_COLOR": "1"}
-    return subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+    # In tmp_path: schemathesis keeps its state in ./.schemathesis, not in the checkout.
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path
+    )
 
 
 @pytest.fixture
