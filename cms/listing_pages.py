@@ -4,7 +4,6 @@ No personal data (R-LIST-7): the transferor is "村民 张**"; no ID number, pho
 """
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -13,6 +12,7 @@ from listings.models import Listing, ListingDocument
 from listings.public import public_urls
 from listings.search import (
     ORDERING_LABELS,
+    ListingPaginator,
     SearchError,
     listing_search,
     parse_query,
@@ -103,7 +103,7 @@ def listing_index_context(request) -> dict:
         context["page_obj"] = None
         return context
     qs = listing_search(query).prefetch_related("county", "township", "village")
-    paginator = Paginator(qs, PAGE_SIZE)
+    paginator = ListingPaginator(qs, PAGE_SIZE)  # exact count up to a bound, an estimate above
     page_obj = paginator.get_page(params.get("page"))
     listings = list(page_obj.object_list)
     urls = public_urls(obj.pk for obj in listings)

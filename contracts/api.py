@@ -9,7 +9,12 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.drainage import set_override
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
@@ -80,7 +85,22 @@ AUCTION = inline_serializer(
 )
 BID_IN = inline_serializer(
     "BidRequest",
-    {"amount_yuan": serializers.CharField(), "idempotency_key": serializers.CharField()},
+    {
+        "amount_yuan": serializers.CharField(
+            help_text="yuan as a decimal string: the current price plus whole increments"
+        ),
+        "idempotency_key": serializers.CharField(
+            max_length=64, help_text="the client's own key: the same key returns the same bid"
+        ),
+    },
+)
+REGISTRATION_IN = inline_serializer(
+    "RegistrationRequest",
+    {
+        "business_plan": serializers.CharField(
+            required=False, max_length=5000, help_text="what the agribusiness plans (optional)"
+        )
+    },
 )
 BID_OUT = inline_serializer(
     "BidAccepted",
@@ -153,9 +173,10 @@ class ListingRegistrationsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        operation_id="registrations_create",
         summary="Register for an announced listing (R-REG-1..6)",
-        request=None,
-        responses={201: REGISTRATION, 403: ERROR, 409: ERROR},
+        request=REGISTRATION_IN,
+        responses={201: REGISTRATION, 403: ERROR, 409: ERROR, 422: ERROR},
     )
     def post(self, request, listing_id):
         # Only an announced listing is open to registration: any other id (draft, approved,
@@ -181,6 +202,7 @@ class MyRegistrationsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        operation_id="registrations_list",
         summary="My registrations",
         responses={200: inline_serializer("RegistrationList", REGISTRATION_FIELDS, many=True)},
     )
@@ -235,6 +257,7 @@ class AuctionView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        operation_id="auction_retrieve",
         summary="The auction's state (conditional: send If-None-Match with the last ETag)",
         responses={200: AUCTION, 304: OpenApiResponse(description="unchanged"), 404: ERROR},
     )
@@ -269,9 +292,17 @@ class BidsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        operation_id="bids_create",
         summary="Place a bid (R-BID-1..4); the same idempotency_key returns the same bid (200)",
         request=BID_IN,
         responses={200: BID_OUT, 201: BID_OUT, 400: ERROR, 403: ERROR, 409: ERROR, 422: ERROR},
+        examples=[
+            OpenApiExample(
+                "the next valid amount",
+                value={"amount_yuan": "510.00", "idempotency_key": "bidder-1017-0001"},
+                request_only=True,
+            )
+        ],
     )
     def post(self, request, listing_id):
         if listing_id > MAX_ID:

@@ -4,17 +4,26 @@ No personal data: the transferor is never part of the API. Money and areas are d
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
 from marketplace.errors import DomainError
 from marketplace.money import fen_to_yuan
 
 from .models import Parcel
 from .public import public_urls
-from .search import ORDERINGS, SearchError, listing_search, parse_query, public_listings
+from .search import (
+    COUNT_EXACT_UP_TO,
+    ORDERINGS,
+    ListingPaginator,
+    SearchError,
+    listing_search,
+    parse_query,
+    public_listings,
+)
 
 
 class InvalidQuery(DomainError):
@@ -84,13 +93,46 @@ class ListingDetailSerializer(ListingSerializer):
 
 
 class ListingPagination(PageNumberPagination):
+    """Pages of 20 (up to 100 with page_size); `count` is exact up to COUNT_EXACT_UP_TO results
+    and PostgreSQL's estimate above it, `count_is_exact` says which (listings/search.py)."""
+
+    django_paginator_class = ListingPaginator
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_paginated_response(self, data):
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": paginator.count,
+                "count_is_exact": paginator.count_is_exact,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        answer = super().get_paginated_response_schema(schema)
+        answer["properties"]["count"]["description"] = (
+            f"number of results: exact up to {COUNT_EXACT_UP_TO}, an estimate above"
+        )
+        answer["properties"]["count_is_exact"] = {
+            "type": "boolean",
+            "description": f"false when `count` is an estimate (more than {COUNT_EXACT_UP_TO})",
+        }
+        answer["required"] = [*answer.get("required", []), "count_is_exact"]
+        return answer
+
 
 SEARCH_PARAMETERS = [
-    OpenApiParameter("county", str, description="6-digit county code, e.g. 433126"),
+    OpenApiParameter(
+        "county",
+        str,
+        description="6-digit county code, e.g. 433126",
+        examples=[OpenApiExample("古丈县", value="433126")],
+    ),
     OpenApiParameter("township", str, description="township name (or id)"),
     OpenApiParameter("right_type", str, enum=["land_management", "forest", "stored_land"]),
     OpenApiParameter(
@@ -110,14 +152,20 @@ SEARCH_PARAMETERS = [
     ),
     OpenApiParameter("min_term_years", int),
     OpenApiParameter("max_term_years", int),
-    OpenApiParameter("q", str, description="keyword: substring of title, location, description"),
+    OpenApiParameter(
+        "q",
+        str,
+        description="keyword: substring of title, location, description",
+        examples=[OpenApiExample("tea", value="茶")],
+    ),
     OpenApiParameter(
         "state",
         str,
         description="announced | closed, plus values other apps register (e.g. auction)",
     ),
     OpenApiParameter("ordering", str, enum=list(ORDERINGS)),
-    OpenApiParameter("page", int),
+    OpenApiParameter("page", int, description="1 for the first page; beyond the last: 404"),
+    OpenApiParameter("page_size", int, description="results per page: 20, at most 100"),
 ]
 
 
@@ -155,3 +203,7 @@ class ListingDetail(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return public_listings().select_related("county", "township", "village")
+
+    @extend_schema(operation_id="listings_retrieve")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

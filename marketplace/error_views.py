@@ -10,7 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 
 from .health import database_unavailable
 
@@ -68,6 +68,42 @@ def permission_denied(request, exception=None):
 @requires_csrf_token
 def page_not_found(request, exception=None):
     return _answer(request, 404, "not_found", _("Not found."), "404.html")
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: JSON under /api/ (a session client's unsafe request without its token),
+    Django's own page elsewhere."""
+    if _is_api(request):
+        return _answer(
+            request,
+            403,
+            "permission_denied",
+            _("CSRF verification failed: send the CSRF token, or use a token (Authorization)."),
+            "403.html",
+        )
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason=reason)
+
+
+def api_not_found(request, rest=""):
+    """Any unknown address under /api/ (the public site's catch-all must not answer it); a
+    read of a known address without its final slash is redirected, as APPEND_SLASH did."""
+    from django.conf import settings
+    from django.http import HttpResponsePermanentRedirect
+    from django.urls import Resolver404, resolve
+
+    if settings.APPEND_SLASH and request.method in ("GET", "HEAD") and not rest.endswith("/"):
+        try:
+            match = resolve(request.path_info + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not API_NOT_FOUND:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return page_not_found(request)
+
+
+API_NOT_FOUND = csrf_exempt(api_not_found)
 
 
 @requires_csrf_token

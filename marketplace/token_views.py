@@ -4,7 +4,8 @@ Kept apart from `security`: DRF's views read `DEFAULT_AUTHENTICATION_CLASSES` on
 names `security.ExpiringTokenAuthentication`.
 """
 
-from rest_framework import exceptions
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
@@ -15,6 +16,21 @@ from .security import address_blocked, token_expired
 class ObtainExpiringAuthToken(ObtainAuthToken):
     """`POST /api/v1/auth/token/`: an expired token is replaced by a new one."""
 
+    @extend_schema(
+        operation_id="auth_token_create",
+        summary="A token for `Authorization: Token <key>` (replaced once expired)",
+        request=inline_serializer(
+            "TokenRequest",
+            {
+                "username": serializers.CharField(help_text="e.g. bidder1"),
+                "password": serializers.CharField(style={"input_type": "password"}),
+            },
+        ),
+        responses={
+            200: inline_serializer("TokenAnswer", {"token": serializers.CharField()}),
+            429: OpenApiResponse(description="too many failed logins from this address"),
+        },
+    )
     def post(self, request, *args, **kwargs):
         if address_blocked(request):
             raise exceptions.Throttled()

@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import health_views, rulebook_views, views
+from . import error_views, health_views, rulebook_views, views
 from .accounts.views import password_reset_paths
 from .security import ExchangeLoginView
 
@@ -52,6 +52,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    # Unknown /api/ addresses are JSON 404s for every method, not the public site's pages.
+    re_path(r"^api/(?P<rest>.*)$", error_views.API_NOT_FOUND),
     path("payments/", include("marketplace.payments.urls")),
     path("desk/", include("marketplace.desk.urls")),
     path("listings/", include("listings.urls")),

@@ -9,7 +9,7 @@ list an agribusiness sees its own contracts only. Refusals are `{code, detail}` 
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -26,6 +26,20 @@ from .services.common import sha256_hex
 
 MAX_ID = 2**63 - 1
 PDF = OpenApiResponse(OpenApiTypes.BINARY, description="the PDF (application/pdf)")
+CERTIFICATE_NUMBER = OpenApiParameter(
+    "number",
+    str,
+    OpenApiParameter.PATH,
+    description="the certificate's number, JZ-<county>-<year>-<6 digits>",
+    examples=[OpenApiExample("a certificate", value="JZ-433126-2026-000001")],
+)
+DEAL_NUMBER = OpenApiParameter(
+    "number",
+    str,
+    OpenApiParameter.PATH,
+    description="the deal's number, JY-<county>-<year>-<sequence>",
+    examples=[OpenApiExample("a deal", value="JY-433126-2026-000001")],
+)
 YUAN = {"max_digits": 16, "decimal_places": 2, "allow_null": True}
 
 
@@ -280,6 +294,8 @@ class DealContractsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        operation_id="deal_contracts_retrieve",
+        parameters=[DEAL_NUMBER],
         summary="A deal's contracts: versions with SHA-256, signatures, the signed PDF (R-DEAL-2)",
         responses={
             200: DealContractsSerializer,
@@ -307,6 +323,8 @@ class CertificateView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        operation_id="certificate_retrieve",
+        parameters=[CERTIFICATE_NUMBER],
         summary="A transaction certificate's facts, PDF and notices (R-DEAL-8)",
         responses={
             200: CertificateSerializer,
@@ -323,6 +341,7 @@ class DocumentPdfView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        operation_id="document_pdf_retrieve",
         summary="Download a deal document's PDF (its SHA-256 is in the listings above)",
         responses={
             (200, "application/pdf"): PDF,
@@ -340,6 +359,8 @@ class NoticePdfView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        operation_id="certificate_notice_pdf_retrieve",
+        parameters=[CERTIFICATE_NUMBER],
         summary="Download a certificate's filing or registration notice (rendered on first "
         "download from the facts fixed at issue, R-DEAL-8)",
         responses={
@@ -361,6 +382,8 @@ class VerifyView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
+        operation_id="verify_retrieve",
+        parameters=[CERTIFICATE_NUMBER],
         summary="Public verification of a certificate number (no ID numbers; names masked)",
         responses={200: VerificationSerializer, 404: DocumentErrorSerializer},
     )
@@ -368,6 +391,8 @@ class VerifyView(APIView):
         return Response(selectors.certificate_public_facts(number=number))
 
     @extend_schema(
+        operation_id="verify_create",
+        parameters=[CERTIFICATE_NUMBER],
         summary="Check that a PDF is a genuine document of this certificate (by SHA-256)",
         request={"multipart/form-data": VerificationUpload},
         responses={

@@ -47,8 +47,8 @@ def get(path, **params):
 def test_it_lists_published_listings_only_with_the_documented_fields(published):
     tea, paddy, draft = published
     body = get("/api/v1/listings/").json()
-    assert set(body) == {"count", "next", "previous", "results"}
-    assert body["count"] == 2
+    assert set(body) == {"count", "count_is_exact", "next", "previous", "results"}
+    assert body["count"] == 2 and body["count_is_exact"] is True
     assert {r["number"] for r in body["results"]} == {tea.number, paddy.number}
     first = next(r for r in body["results"] if r["id"] == tea.pk)
     assert set(first) == RESULT_FIELDS
