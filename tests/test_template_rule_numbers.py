@@ -159,3 +159,21 @@ def test_the_review_queue_states_the_staff_countys_areas_r_reg_3(client):
     client.force_login(staff)
     page = client.get("/deals/staff/reviews/").content.decode()
     assert "300 亩及以上须经县级审查，800 亩及以上须经州级审查" in page
+
+
+@pytest.mark.django_db
+def test_the_contract_states_the_countys_payment_period_r_deal_3(
+    django_capture_on_commit_callbacks, staff_user
+):
+    from contracts.documents.facts import contract_facts
+    from contracts.documents.pdf import contract_html
+    from tests.documents.factories import awarded_deal
+
+    # given an awarded lease in a county where the buyer pays within 4 working days of signing
+    a = awarded_deal(django_capture_on_commit_callbacks)
+    _change("deal.payment_workdays", "4", actor=staff_user, county=a.deal.listing.county)
+    # when its contract text is rendered
+    facts = contract_facts(a.deal, registration=a.registration, number="HT-TEST-1")
+    html = contract_html(facts)
+    # then the payment clause states the county's period
+    assert "在签约后 4 个工作日内支付" in html and "3 个工作日" not in html

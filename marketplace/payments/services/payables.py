@@ -59,6 +59,9 @@ def payable_create(
                     actor=actor,
                     payload={"kind": kind, "amount_fen": amount_fen, "key": idempotency_key},
                 )
+                # The account that will hold its money, opened with it: the payment's webhook
+                # then reads its accounts in one query instead of creating one under its locks.
+                ledger.account(payable.held_account_key)
         except IntegrityError:  # the same key created concurrently
             payable = Payable.objects.get(idempotency_key=idempotency_key)
     if in_transaction():
