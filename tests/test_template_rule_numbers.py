@@ -142,7 +142,8 @@ def test_the_register_page_shows_the_countys_periods_r_reg_3_r_deal_4(client, st
     page = client.get(f"/deals/listings/{listing.pk}/register/").content.decode()
     # then the page states the county's numbers, not the defaults
     assert "15 个工作日内答复" in page
-    assert "4 个工作日内全额无息退还" in page and "5 个工作日" not in page
+    assert "竞价结束后 4 个工作日内全额无息退还" in page
+    assert "竞价结束后 5 个工作日" not in page
 
 
 @pytest.mark.django_db
