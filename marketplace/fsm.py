@@ -22,19 +22,22 @@ def wrong_state(obj) -> Exception:
     )
 
 
-def transition(obj, method, *, actor=None, action=None, payload=None, refuse=None, **kwargs):
+def transition(
+    obj, method, *, actor=None, action=None, payload=None, refuse=None, fields=None, **kwargs
+):
     """Call `obj.<method>(**kwargs)`, save `obj` and record `action` in the audit log.
 
     `action` defaults to `<model>.<method>`; the audit payload holds the states `from` and `to`
     and `payload`. A transition not allowed from the current state, or whose conditions fail,
-    raises `refuse(obj)` (default: `wrong_state`) and nothing is saved.
+    raises `refuse(obj)` (default: `wrong_state`) and nothing is saved. `fields`: save only the
+    state and these fields (the ones the transition and its caller changed) instead of the row.
     """
     before = obj.state
     try:
         getattr(obj, method)(**kwargs)
     except TransitionNotAllowed as exc:
         raise (refuse or wrong_state)(obj) from exc
-    obj.save()
+    obj.save(update_fields=None if fields is None else ["state", *fields])
     audit.record(
         action=action or f"{obj._meta.model_name}.{method}",
         obj=obj,

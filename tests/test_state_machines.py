@@ -20,9 +20,11 @@ from listings.models import Listing
 from marketplace.audit import events_for
 from marketplace.errors import Conflict
 from marketplace.fsm import transition
+from marketplace.payments.models import Payable, Payout, PayoutBatch, Refund
 
 ROOT = Path(__file__).resolve().parent.parent
-PROTECTED = (Auction, Contract, Settlement, RentInstalment, Deal, Listing)
+PAYMENTS = (Payable, Refund, Payout, PayoutBatch)
+PROTECTED = (Auction, Contract, Settlement, RentInstalment, Deal, Listing, *PAYMENTS)
 PACKAGES = ("marketplace", "listings", "valuation", "contracts", "cms")
 
 
@@ -59,8 +61,29 @@ def test_no_module_assigns_a_state_by_hand():
     assert offenders == []
 
 
+def test_payments_services_move_states_only_through_the_transition_helper():
+    """A payable, refund, payout or batch changes state by `transition(obj, "mark_…")`, which
+    saves and audits; a bare `obj.mark_paid(...)` would change the state with no audit event."""
+    bare_call = re.compile(r"\.mark_\w+\(")
+    offenders = []
+    for path in sorted((ROOT / "marketplace" / "payments").rglob("*.py")):
+        if "migrations" in path.parts or path.name == "models.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if bare_call.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_every_payments_state_machine_is_documented():
+    from contracts.management.commands.deal_states_doc import MACHINES
+
+    assert {m.model for m in MACHINES} >= set(PAYMENTS)
+
+
 def test_the_state_documents_are_generated_from_the_code():
-    # docs/deal-, auction-, contract-, settlement- and rent-instalment-states.md
+    # docs/deal-, auction-, contract-, settlement-, rent-instalment-, payable-, refund-,
+    # payout- and payout-batch-states.md
     call_command("deal_states_doc", "--check")
 
 

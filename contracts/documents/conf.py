@@ -1,6 +1,6 @@
 """Settings of contracts and settlement.
 
-R-DEAL-2 and R-DEAL-3 periods are rulebook numbers (marketplace/rulebook.py) staff change per
+R-DEAL-2, R-DEAL-3 and R-DEAL-4 periods are rulebook numbers (marketplace/rulebook.py) staff change per
 county on the console page "规则参数"; `settings.CONTRACT_DOCUMENTS` (a dict keyed by the names
 below) seeds them for a deployment and holds the engineering choices.
 """
@@ -33,6 +33,12 @@ RULEBOOK_NUMBERS = {
         "R-DEAL-3",
         _("The buyer pays what is due within, after signing"),
         3,
+    ),
+    "DEPOSIT_REFUND_WORKDAYS": (
+        "deal.deposit_refund_workdays",
+        "R-DEAL-4",
+        _("Losing bidders' deposits are refunded within, after the close"),
+        5,
     ),
 }
 

@@ -15,7 +15,7 @@ Balances are always summed from entries; nothing stores a balance that could dri
 import re
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -52,22 +52,37 @@ def kind_for(key: str) -> str:
     return LedgerAccount.Kind.LIABILITY
 
 
-def account(key: str) -> LedgerAccount:
-    """The account for `key`, created on first use."""
+def _check_key(key: str) -> None:
     if not KEY_RE.match(key):
         raise Invalid(_("Not a ledger account key: %(key)s") % {"key": key}, field="account")
-    found = LedgerAccount.objects.filter(key=key).first()
-    if found:
-        return found
-    try:
-        with transaction.atomic():
-            return LedgerAccount.objects.create(key=key, kind=kind_for(key))
-    except IntegrityError:  # created concurrently
-        return LedgerAccount.objects.get(key=key)
+
+
+def accounts(keys) -> dict[str, LedgerAccount]:
+    """{key: account} for `keys`, each created on first use: one query when all exist, three when
+    some are new (an INSERT that skips the keys created concurrently, then a read of those)."""
+    keys = list(dict.fromkeys(keys))
+    for key in keys:
+        _check_key(key)
+    found = {a.key: a for a in LedgerAccount.objects.filter(key__in=keys)}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        LedgerAccount.objects.bulk_create(
+            [LedgerAccount(key=key, kind=kind_for(key)) for key in missing], ignore_conflicts=True
+        )
+        found.update((a.key, a) for a in LedgerAccount.objects.filter(key__in=missing))
+    return found
+
+
+def account(key: str) -> LedgerAccount:
+    """The account for `key`, created on first use."""
+    return accounts([key])[key]
 
 
 def post(*, memo, subject, lines, actor=None) -> LedgerTransaction:
-    """Post one balanced transaction: lines are (account_key, debit_fen, credit_fen)."""
+    """Post one balanced transaction: lines are (account_key, debit_fen, credit_fen).
+
+    Runs in the caller's transaction when there is one (no savepoint: an error rolls back the
+    caller's change with it), else in its own."""
     total_debit = total_credit = 0
     for _key, debit, credit in lines:
         for value in (debit, credit):
@@ -79,7 +94,8 @@ def post(*, memo, subject, lines, actor=None) -> LedgerTransaction:
         total_credit += credit
     if not lines or total_debit != total_credit:
         raise Unbalanced()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
+        by_key = accounts(key for key, _debit, _credit in lines)
         txn = LedgerTransaction.objects.create(
             memo=str(memo)[:200],
             content_type=ContentType.objects.get_for_model(subject) if subject else None,
@@ -87,7 +103,7 @@ def post(*, memo, subject, lines, actor=None) -> LedgerTransaction:
             actor=actor if actor is not None and actor.is_authenticated else None,
         )
         LedgerEntry.objects.bulk_create(
-            LedgerEntry(transaction=txn, account=account(key), debit_fen=debit, credit_fen=credit)
+            LedgerEntry(transaction=txn, account=by_key[key], debit_fen=debit, credit_fen=credit)
             for key, debit, credit in lines
         )
     return txn

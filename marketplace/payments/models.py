@@ -12,14 +12,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from marketplace.money import fen_to_yuan
 
 CURRENCY = "cny"
 
 
-class Payable(models.Model):
+class Payable(FSMModelMixin, models.Model):
     """Something a payer owes the exchange, collected as one PaymentIntent (automatic capture)."""
 
     class Kind(models.TextChoices):
@@ -46,7 +46,9 @@ class Payable(models.Model):
     kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
     amount_fen = models.BigIntegerField(_("Amount (fen)"))
     currency = models.CharField(_("Currency"), max_length=3, default=CURRENCY, editable=False)
-    state = FSMField(_("State"), max_length=20, choices=State.choices, default=State.PENDING)
+    state = FSMField(
+        _("State"), max_length=20, choices=State.choices, default=State.PENDING, protected=True
+    )
     payer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -156,7 +158,7 @@ class Payable(models.Model):
         self.refunded_fen += amount_fen
 
 
-class Refund(models.Model):
+class Refund(FSMModelMixin, models.Model):
     """Money returned to the payer of a payable through the gateway (R-DEAL-4)."""
 
     class State(models.TextChoices):
@@ -169,7 +171,9 @@ class Refund(models.Model):
     )
     amount_fen = models.BigIntegerField(_("Amount (fen)"))
     reason = models.CharField(_("Reason"), max_length=200)
-    state = FSMField(_("State"), max_length=20, choices=State.choices, default=State.PENDING)
+    state = FSMField(
+        _("State"), max_length=20, choices=State.choices, default=State.PENDING, protected=True
+    )
     refund_id = models.CharField(_("Gateway refund"), max_length=100, blank=True)
     failure_reason = models.CharField(_("Failure reason"), max_length=100, blank=True)
     requested_by = models.ForeignKey(
@@ -204,7 +208,7 @@ class Refund(models.Model):
         self.settled_at = at
 
 
-class PayoutBatch(models.Model):
+class PayoutBatch(FSMModelMixin, models.Model):
     """Pending payouts exported together as one bank-transfer file for the exchange's bank."""
 
     class State(models.TextChoices):
@@ -213,7 +217,9 @@ class PayoutBatch(models.Model):
         CONFIRMED = "confirmed", _("Confirmed by the bank")
 
     reference = models.CharField(_("Reference"), max_length=40, unique=True)
-    state = FSMField(_("State"), max_length=20, choices=State.choices, default=State.EXPORTED)
+    state = FSMField(
+        _("State"), max_length=20, choices=State.choices, default=State.EXPORTED, protected=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -238,7 +244,7 @@ class PayoutBatch(models.Model):
         self.confirmed_at = at
 
 
-class Payout(models.Model):
+class Payout(FSMModelMixin, models.Model):
     """An instruction to pay a household, collective, storage centre or enterprise by bank transfer.
 
     Stripe cannot pay out to Chinese bank cards, so payouts leave through the exchange's bank.
@@ -265,7 +271,9 @@ class Payout(models.Model):
     subject = GenericForeignKey("content_type", "object_id")
     purpose = models.CharField(_("Purpose"), max_length=200)
     account_key = models.CharField(_("Ledger account settled"), max_length=120)
-    state = FSMField(_("State"), max_length=20, choices=State.choices, default=State.PENDING)
+    state = FSMField(
+        _("State"), max_length=20, choices=State.choices, default=State.PENDING, protected=True
+    )
     batch = models.ForeignKey(
         PayoutBatch,
         on_delete=models.PROTECT,

@@ -1,7 +1,7 @@
 """Reads for the payments screens."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 
 from .models import (
@@ -59,9 +59,14 @@ def payable_list_for_staff(*, state=None, user=None, limit=200):
 
 
 def ledger_accounts_with_balances():
-    accounts = LedgerAccount.objects.annotate(
-        d=Sum("entries__debit_fen"), c=Sum("entries__credit_fen")
-    ).order_by("key")
+    # An account opened with its payable but never posted to (not paid yet) is not listed.
+    accounts = (
+        LedgerAccount.objects.annotate(
+            n=Count("entries"), d=Sum("entries__debit_fen"), c=Sum("entries__credit_fen")
+        )
+        .filter(n__gt=0)
+        .order_by("key")
+    )
     for account in accounts:
         debit, credit = account.d or 0, account.c or 0
         account.balance_fen = (

@@ -1,4 +1,4 @@
-"""Gateway webhooks: verify with `stripe.Webhook.construct_event`, store once, dispatch.
+"""Gateway webhooks: verify the `Stripe-Signature` (stripe-python's check), store once, dispatch.
 
 The event row and the change it causes commit in one transaction: a replay (same event id) finds
 the row and changes nothing; a failure rolls both back and the gateway retries.
@@ -13,7 +13,8 @@ import time
 
 import stripe
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models.constants import OnConflict
 
 from . import services
 from .checks import key_is_live
@@ -51,13 +52,19 @@ HANDLERS = {
 
 def handle_payload(payload: bytes, sig_header: str | None) -> tuple[int, str]:
     """Verify and process one delivery. Returns (http status, short reason)."""
+    # The signature check of `stripe.Webhook.construct_event`, without building (and then
+    # flattening again) a StripeObject tree: the handlers read plain dicts.
     try:
-        event = stripe.Webhook.construct_event(payload, sig_header, settings.STRIPE_WEBHOOK_SECRET)
+        stripe.WebhookSignature.verify_header(
+            payload, sig_header, settings.STRIPE_WEBHOOK_SECRET, stripe.Webhook.DEFAULT_TOLERANCE
+        )
+        data = json.loads(payload)
     except stripe.SignatureVerificationError:
         return 400, "bad signature"
     except ValueError:  # malformed JSON or not UTF-8 (after a valid signature)
         return 400, "malformed payload"
-    data = event.to_dict()
+    if not isinstance(data, dict):
+        return 400, "not an event"
     obj = (data.get("data") or {}).get("object")
     if not data.get("id") or not data.get("type") or not isinstance(obj, dict):
         return 400, "not an event"
@@ -67,27 +74,45 @@ def handle_payload(payload: bytes, sig_header: str | None) -> tuple[int, str]:
     return 200, process_event(data)
 
 
+def _store_once(data: dict) -> WebhookEvent | None:
+    """Insert the event row, or None when its id is already stored: one
+    `INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING id`, no read first and no savepoint.
+    A concurrent delivery of the same id waits on the unique index until the first commits (then
+    finds it) or rolls back (then inserts it)."""
+    obj = data["data"]["object"]
+    event = WebhookEvent(
+        event_id=data["id"],
+        type=data["type"],
+        object_id=str(obj.get("id", ""))[:100],
+        payload=data,
+        outcome=Outcome.IGNORED,
+    )
+    fields = [f for f in WebhookEvent._meta.concrete_fields if not f.primary_key]
+    returned = WebhookEvent._base_manager._insert(
+        [event],
+        fields=fields,
+        returning_fields=[WebhookEvent._meta.pk],
+        on_conflict=OnConflict.IGNORE,
+    )
+    if not returned or returned[0] is None:  # PostgreSQL and SQLite (3.35+) return no row
+        return None
+    event.pk = returned[0][0]
+    event._state.adding = False
+    return event
+
+
 def process_event(data: dict) -> str:
     obj = data["data"]["object"]
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                event = WebhookEvent.objects.create(
-                    event_id=data["id"],
-                    type=data["type"],
-                    object_id=str(obj.get("id", ""))[:100],
-                    payload=data,
-                    outcome=Outcome.IGNORED,
-                )
-        except IntegrityError:
+        event = _store_once(data)
+        if event is None:
             return "replay"
         handler = HANDLERS.get(data["type"])
         if handler is None:
             outcome, note = Outcome.IGNORED, "event type not handled"
         else:
             outcome, note = handler(obj)
-        event.outcome, event.note = outcome, note[:300]
-        event.save(update_fields=["outcome", "note"])
+        WebhookEvent.objects.filter(pk=event.pk).update(outcome=outcome, note=note[:300])
     log.info("webhook %s %s: %s %s", data["id"], data["type"], outcome, note)
     return str(outcome)
 

@@ -4,7 +4,8 @@ python manage.py deal_states_doc          # rewrite the files
 python manage.py deal_states_doc --check  # fail when a file is out of date (CI)
 
 One document per state machine of a deal: the deal itself, its auction, its contract, the
-settlement of the first payment and the later rent instalments.
+settlement of the first payment and the later rent instalments; and those of the payments module
+(payables, refunds, payouts and payout batches), which every deal's money goes through.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from django.utils import translation
 
 from contracts.documents.models import Contract, RentInstalment, Settlement
 from contracts.models import Auction, Deal
+from marketplace.payments.models import Payable, Payout, PayoutBatch, Refund
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,10 @@ MACHINES = (
     Machine(Contract, "docs/contract-states.md", "Contract states"),
     Machine(Settlement, "docs/settlement-states.md", "Settlement states"),
     Machine(RentInstalment, "docs/rent-instalment-states.md", "Rent instalment states"),
+    Machine(Payable, "docs/payable-states.md", "Payable states"),
+    Machine(Refund, "docs/refund-states.md", "Refund states"),
+    Machine(Payout, "docs/payout-states.md", "Payout states"),
+    Machine(PayoutBatch, "docs/payout-batch-states.md", "Payout batch states"),
 )
 
 
@@ -103,7 +109,7 @@ writes an audit event (`marketplace.audit`){notes}
 
 
 class Command(BaseCommand):
-    help = "Generate docs/*-states.md from the state machines of a deal."
+    help = "Generate docs/*-states.md from the state machines of a deal and of its payments."
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true")

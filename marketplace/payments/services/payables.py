@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace import audit
+from marketplace.fsm import transition
 from marketplace.io_guard import in_transaction
 
 from .. import gateway as gateways
@@ -58,6 +59,9 @@ def payable_create(
                     actor=actor,
                     payload={"kind": kind, "amount_fen": amount_fen, "key": idempotency_key},
                 )
+                # The account that will hold its money, opened with it: the payment's webhook
+                # then reads its accounts in one query instead of creating one under its locks.
+                ledger.account(payable.held_account_key)
         except IntegrityError:  # the same key created concurrently
             payable = Payable.objects.get(idempotency_key=idempotency_key)
     if in_transaction():
@@ -106,13 +110,13 @@ def payable_ensure_intent(*, payable) -> Payable:
     return payable
 
 
-def _find_payable(intent):
-    payable = Payable.objects.filter(payment_intent_id=intent.id).first()
+def _lock_payable(intent):
+    """The payable an intent pays, locked (one query when the intent id is known)."""
+    locked = Payable.objects.select_for_update().order_by("pk")
+    payable = locked.filter(payment_intent_id=intent.id).first()
     if payable is None and str(intent.metadata.get("payable_id", "")).isdigit():
         # We crashed after the gateway created the intent but before we saved its id.
-        payable = Payable.objects.filter(
-            pk=int(intent.metadata["payable_id"]), payment_intent_id=""
-        ).first()
+        payable = locked.filter(pk=int(intent.metadata["payable_id"]), payment_intent_id="").first()
     return payable
 
 
@@ -128,12 +132,12 @@ def payable_settle_intent(*, intent, actor=None):
 
     Returns (outcome, note). A payable already paid is a duplicate; an amount or currency that
     does not match, or money for a cancelled payable, is flagged for staff and not applied.
+    Inside the webhook's transaction no savepoint is taken (an error rolls the event back too).
     """
-    found = _find_payable(intent)
-    if found is None:
-        return Outcome.UNKNOWN_OBJECT, f"no payable for {intent.id}"
-    with transaction.atomic():
-        payable = Payable.objects.select_for_update().get(pk=found.pk)
+    with transaction.atomic(savepoint=False):
+        payable = _lock_payable(intent)
+        if payable is None:
+            return Outcome.UNKNOWN_OBJECT, f"no payable for {intent.id}"
         if payable.payment_intent_id and payable.payment_intent_id != intent.id:
             return _flag(
                 payable,
@@ -168,8 +172,15 @@ def payable_settle_intent(*, intent, actor=None):
                 {"intent": intent.id},
             )
         payable.payment_intent_id = intent.id
-        payable.mark_paid(at=timezone.now())
-        payable.save()
+        transition(
+            payable,
+            "mark_paid",
+            actor=actor,
+            action="payments.payable_paid",
+            payload={"intent": intent.id, "amount_fen": payable.amount_fen},
+            fields=["paid_at", "last_error_code", "payment_intent_id"],
+            at=timezone.now(),
+        )
         ledger.post(
             memo=ledger.memo(
                 _("%(kind)s received: %(description)s"),
@@ -183,32 +194,27 @@ def payable_settle_intent(*, intent, actor=None):
             ],
             actor=actor,
         )
-        audit.record(
-            action="payments.payable_paid",
-            obj=payable,
-            actor=actor,
-            payload={"intent": intent.id, "amount_fen": payable.amount_fen},
-        )
         payable_paid.send(sender=Payable, payable=payable)
     return Outcome.APPLIED, "paid"
 
 
 def payable_record_failure(*, intent):
     """A failed attempt: the payable stays payable (a retry may still succeed, out of order)."""
-    found = _find_payable(intent)
-    if found is None:
-        return Outcome.UNKNOWN_OBJECT, f"no payable for {intent.id}"
-    with transaction.atomic():
-        payable = Payable.objects.select_for_update().get(pk=found.pk)
+    with transaction.atomic(savepoint=False):
+        payable = _lock_payable(intent)
+        if payable is None:
+            return Outcome.UNKNOWN_OBJECT, f"no payable for {intent.id}"
         if payable.state not in (Payable.State.PENDING, Payable.State.FAILED):
             return Outcome.IGNORED, f"payable already {payable.state}"
         payable.payment_intent_id = payable.payment_intent_id or intent.id
-        payable.mark_failed(code=intent.last_error_code or "payment_failed")
-        payable.save()
-        audit.record(
+        code = intent.last_error_code or "payment_failed"
+        transition(
+            payable,
+            "mark_failed",
             action="payments.payable_failed",
-            obj=payable,
-            payload={"intent": intent.id, "code": payable.last_error_code},
+            payload={"intent": intent.id, "code": code},
+            fields=["last_error_code", "payment_intent_id"],
+            code=code,
         )
     return Outcome.APPLIED, "failed"
 
@@ -219,9 +225,7 @@ def payable_cancel(*, payable, actor=None) -> Payable:
         payable = Payable.objects.select_for_update().get(pk=payable.pk)
         if payable.state == Payable.State.CANCELLED:
             return payable
-        payable.mark_cancelled()
-        payable.save()
-        audit.record(action="payments.payable_cancelled", obj=payable, actor=actor)
+        transition(payable, "mark_cancelled", actor=actor, action="payments.payable_cancelled")
         intent_id = payable.payment_intent_id
     if intent_id and in_transaction():
         _after_commit(cancel_intent_task, payable.pk)

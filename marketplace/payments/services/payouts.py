@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace import audit
+from marketplace.fsm import transition
 from marketplace.models import Collective, Enterprise, Household, StorageCenter
 from marketplace.money import fen_to_yuan
 
@@ -69,8 +70,8 @@ def payout_batch_create(*, actor, only=None) -> PayoutBatch:
             reference=f"PO-{today:%Y%m%d}-{count + 1:03d}-{payouts[0].pk}", created_by=actor
         )
         for payout in payouts:
-            payout.mark_batched(batch=batch)
-            payout.save()
+            transition(payout, "mark_batched", actor=actor, action="payments.payout_batched",
+                       payload={"batch": batch.reference}, batch=batch)  # fmt: skip
         audit.record(
             action="payments.payout_batch_created",
             obj=batch,
@@ -123,12 +124,10 @@ def payout_batch_mark_sent(*, batch, actor) -> PayoutBatch:
     """The file went to the bank."""
     with transaction.atomic():
         batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
-        batch.mark_sent(at=timezone.now())
-        batch.save()
+        transition(batch, "mark_sent", actor=actor, action="payments.payout_batch_sent",
+                   at=timezone.now())  # fmt: skip
         for payout in batch.payouts.select_for_update().order_by("pk"):
-            payout.mark_sent()
-            payout.save()
-        audit.record(action="payments.payout_batch_sent", obj=batch, actor=actor)
+            transition(payout, "mark_sent", actor=actor, action="payments.payout_sent")
     return batch
 
 
@@ -137,15 +136,13 @@ def payout_batch_mark_confirmed(*, batch, actor, failed_payout_ids=()) -> Payout
     failed = {int(pk) for pk in failed_payout_ids}
     with transaction.atomic():
         batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
-        batch.mark_confirmed(at=timezone.now())
-        batch.save()
+        transition(batch, "mark_confirmed", actor=actor, action="payments.payout_batch_confirmed",
+                   payload={"failed": sorted(failed)}, at=timezone.now())  # fmt: skip
         for payout in batch.payouts.select_for_update().order_by("pk"):
             if payout.pk in failed:
-                payout.mark_failed()
-                payout.save()
+                transition(payout, "mark_failed", actor=actor, action="payments.payout_failed")
                 continue
-            payout.mark_confirmed()
-            payout.save()
+            transition(payout, "mark_confirmed", actor=actor, action="payments.payout_confirmed")
             ledger.post(
                 memo=ledger.memo(
                     _("Payout to %(payee)s: %(purpose)s"),
@@ -159,10 +156,4 @@ def payout_batch_mark_confirmed(*, batch, actor, failed_payout_ids=()) -> Payout
                 ],
                 actor=actor,
             )
-        audit.record(
-            action="payments.payout_batch_confirmed",
-            obj=batch,
-            actor=actor,
-            payload={"failed": sorted(failed)},
-        )
     return batch

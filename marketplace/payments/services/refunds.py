@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace import audit
+from marketplace.fsm import transition
 from marketplace.io_guard import in_transaction
 
 from .. import gateway as gateways
@@ -101,11 +102,9 @@ def _fail(refund_pk, reason):
     with transaction.atomic():
         refund = Refund.objects.select_for_update().get(pk=refund_pk)
         if refund.state == Refund.State.PENDING:
-            refund.mark_failed(reason=reason or "failed", at=timezone.now())
-            refund.save()
-            audit.record(
-                action="payments.refund_failed", obj=refund, payload={"reason": str(reason)}
-            )
+            reason = reason or "failed"
+            transition(refund, "mark_failed", action="payments.refund_failed",
+                       payload={"reason": str(reason)}, reason=reason, at=timezone.now())  # fmt: skip
 
 
 def _find_refund(gateway_refund):
@@ -141,9 +140,9 @@ def refund_settle(*, gateway_refund):
             audit.record(action="payments.refund_flagged", obj=refund, payload=gateway_refund.raw)
             return Outcome.FLAGGED, reason
         if gateway_refund.status in ("failed", "canceled"):
-            refund.mark_failed(reason=gateway_refund.failure_reason or "failed", at=timezone.now())
-            refund.save()
-            audit.record(action="payments.refund_failed", obj=refund, payload={})
+            reason = gateway_refund.failure_reason or "failed"
+            transition(refund, "mark_failed", action="payments.refund_failed",
+                       payload={"reason": reason}, reason=reason, at=timezone.now())  # fmt: skip
             return Outcome.APPLIED, "refund failed"
         if gateway_refund.status != "succeeded":
             return Outcome.IGNORED, f"refund is {gateway_refund.status}"
@@ -152,13 +151,14 @@ def refund_settle(*, gateway_refund):
 
 
 def _apply_succeeded(payable, refund):
-    refund.mark_succeeded(at=timezone.now())
-    refund.save()
-    if payable.refunded_fen + refund.amount_fen >= payable.amount_fen:
-        payable.mark_refunded(amount_fen=refund.amount_fen)
-    else:
-        payable.mark_partially_refunded(amount_fen=refund.amount_fen)
-    payable.save()
+    transition(refund, "mark_succeeded", action="payments.refund_succeeded",
+               payload={"payable": payable.pk, "amount_fen": refund.amount_fen},
+               at=timezone.now())  # fmt: skip
+    whole = payable.refunded_fen + refund.amount_fen >= payable.amount_fen
+    transition(payable, "mark_refunded" if whole else "mark_partially_refunded",
+               action="payments.payable_refunded", fields=["refunded_fen"],
+               payload={"refund": refund.pk, "amount_fen": refund.amount_fen},
+               amount_fen=refund.amount_fen)  # fmt: skip
     ledger.post(
         memo=ledger.memo(_("Refund: %(reason)s"), reason=refund.reason),
         subject=payable,
@@ -167,11 +167,6 @@ def _apply_succeeded(payable, refund):
             (ledger.CLEARING, 0, refund.amount_fen),
         ],
         actor=refund.requested_by,
-    )
-    audit.record(
-        action="payments.refund_succeeded",
-        obj=refund,
-        payload={"payable": payable.pk, "amount_fen": refund.amount_fen},
     )
     payable_refunded.send(sender=Payable, payable=payable, refund=refund)
 
