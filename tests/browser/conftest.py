@@ -111,14 +111,66 @@ def login(page, username, password="pw-12345678"):
     page.wait_for_load_state()
 
 
+@pytest.fixture(scope="session")
+def _serialized_contents(django_db_setup, django_db_blocker):
+    """The migrated rows serialized at test-database creation, per alias.
+
+    Django keeps them on the connection object; with Playwright's event loop running in this
+    thread, asgiref hands the test's teardown a *different* connection object without them, so
+    the flush re-ran post_migrate and re-created the content types under new ids, and the next
+    serialized rollback failed on `django_content_type` (UNIQUE). Restoring the attribute on
+    whichever connection object the thread sees keeps the flush inhibited.
+    """
+    from django.db import connections
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    original = BaseDatabaseCreation.deserialize_db_from_string
+
+    def content_types_first(self, data):
+        """Restore the content types before the rest: building a Wagtail task instance looks its
+        content type up (and creates it under a new id when the table is still empty)."""
+        import json
+
+        from django.contrib.contenttypes.models import ContentType
+
+        rows = [
+            ContentType(pk=o["pk"], **o["fields"])
+            for o in json.loads(data)
+            if o["model"] == "contenttypes.contenttype"
+        ]
+        ContentType.objects.using(self.connection.alias).bulk_create(rows, ignore_conflicts=True)
+        ContentType.objects.clear_cache()
+        return original(self, data)
+
+    BaseDatabaseCreation.deserialize_db_from_string = content_types_first
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+def _keep_serialized_contents(contents):
+    """Make the serialized rows visible on every connection object of the alias's class.
+
+    A class attribute, because the flush in the test's teardown may run in yet another asyncio
+    context and so see yet another connection object (one alias, "default", is configured).
+    """
+    from django.db import connections
+
+    for alias, value in contents.items():
+        type(connections[alias])._test_serialized_contents = value
+
+
 @pytest.fixture(autouse=True)
-def _public_site(request):
+def _public_site(request, _serialized_contents):
     """The Wagtail page tree and Site, even after another transactional test flushed them."""
     if (
         "live_server" not in request.fixturenames
         and "page" not in request.fixturenames
         and ("tablet_page" not in request.fixturenames)
     ):
+        yield
         return
     from cms import structure
 
@@ -133,3 +185,5 @@ def _public_site(request):
 
     ContentType.objects.clear_cache()
     structure.home()
+    _keep_serialized_contents(_serialized_contents)
+    yield

@@ -54,7 +54,10 @@ def test_staff_change_a_rule_number_for_their_county(page):
     page.fill("#id_reason", "县农业农村局意见")
     page.click("button:has-text('保存')")
     # then a bad value is refused next to the field
-    assert page.get_by_text("数值：应为整数（R-LIST-5）。").is_visible()
+    error = page.get_by_text("数值：应为整数")
+    assert error.is_visible()
+    # staff read the rule it names as a small reference (issue 16, item 6)
+    assert error.locator("small.rule-ref").inner_text() == "R-LIST-5"
     page.fill("#id_value", "9")
     page.fill("#id_reason", "县农业农村局意见")
     page.click("button:has-text('保存')")
