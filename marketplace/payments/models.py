@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from marketplace.money import fen_to_yuan
@@ -253,7 +254,7 @@ class Payout(FSMModelMixin, models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
         BATCHED = "batched", _("In a batch")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("payout state", "Sent")
         CONFIRMED = "confirmed", _("Confirmed")
         FAILED = "failed", _("Failed")
 
