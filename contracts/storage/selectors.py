@@ -34,7 +34,10 @@ def instalment_status(instalment, *, today=None) -> str:
 
 
 def instalments_with_status(qs, *, today=None):
-    rows = list(qs.select_related("payout", "contract", "household"))
+    """The instalments with their status; `qs` may be a page of them (already sliced)."""
+    if not getattr(qs, "query", None) or not qs.query.is_sliced:
+        qs = qs.select_related("payout", "contract", "household")
+    rows = list(qs)
     for row in rows:
         row.status = instalment_status(row, today=today)
         row.status_label = STATUS_LABELS[row.status]

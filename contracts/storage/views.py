@@ -7,6 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +22,8 @@ from marketplace.models import Household
 
 from . import selectors, services
 from .models import GuaranteeInstalment, StorageContract, StorageOffer
+
+PAGE_SIZE = 50  # rows per page of the offer, contract and guarantee lists
 
 
 def _offer(request, pk, **kwargs):
@@ -75,9 +78,10 @@ def dashboard(request):
 
 @policy.permission_required("storage.view_pages")
 def offer_list(request):
-    return render(
-        request, "storage/offer_list.html", {"offers": selectors.offers_for_user(request.user)}
-    )
+    page_obj = Paginator(
+        selectors.offers_for_user(request.user).order_by("-pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(request, "storage/offer_list.html", {"offers": page_obj, "page_obj": page_obj})
 
 
 @policy.permission_required("storage.view_pages")
@@ -201,10 +205,13 @@ def offer_decide(request, pk):
 
 @policy.permission_required("storage.view_pages")
 def contract_list(request):
+    page_obj = Paginator(
+        selectors.contracts_for_user(request.user).order_by("-pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "storage/contract_list.html",
-        {"contracts": selectors.contracts_for_user(request.user)},
+        {"contracts": page_obj, "page_obj": page_obj},
     )
 
 
@@ -272,10 +279,14 @@ def contract_sign_centre(request, pk):
 
 @policy.permission_required("storage.view_pages")
 def instalment_list(request):
-    rows = selectors.instalments_with_status(
-        selectors.instalments_for_user(request.user).order_by("due_on", "pk")
-    )
-    return render(request, "storage/instalment_list.html", {"rows": rows})
+    page_obj = Paginator(
+        selectors.instalments_for_user(request.user)
+        .select_related("payout", "contract", "household")
+        .order_by("due_on", "pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    rows = selectors.instalments_with_status(page_obj.object_list)
+    return render(request, "storage/instalment_list.html", {"rows": rows, "page_obj": page_obj})
 
 
 @require_POST

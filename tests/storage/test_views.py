@@ -118,3 +118,22 @@ def test_the_auditor_reads_but_cannot_sign_or_pay(client):
 def test_an_agribusiness_user_sees_no_storage_page(client):
     client.force_login(kernel.AgribusinessUserFactory())
     assert client.get(reverse("storage:dashboard")).status_code == 403
+
+
+def test_the_guarantee_list_is_paged_and_keeps_its_order(client, monkeypatch):
+    """A county's storage lists grow with every household: they come in pages (issue 11)."""
+    from contracts.storage import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    scene = storage_scene()
+    signed_contract(scene)
+    client.force_login(scene.storage_operator)
+    first = client.get(reverse("storage:instalments")).content.decode()
+    assert first.count('data-testid="instalment-row"') == 3
+    assert 'href="?page=2"' in first and "1 / 4" in first
+    last = client.get(reverse("storage:instalments"), {"page": 4}).content.decode()
+    assert last.count('data-testid="instalment-row"') == 1
+    assert 'href="?page=3"' in last and "4 / 4" in last
+    offers = client.get(reverse("storage:offers")).content.decode()
+    assert offers.count('data-testid="offer-row"') == 1
+    assert 'class="pager"' not in offers
