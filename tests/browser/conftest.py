@@ -127,18 +127,40 @@ def _serialized_contents(django_db_setup, django_db_blocker):
     original = BaseDatabaseCreation.deserialize_db_from_string
 
     def content_types_first(self, data):
-        """Restore the content types before the rest: building a Wagtail task instance looks its
-        content type up (and creates it under a new id when the table is still empty)."""
+        """Restore the content types before the rest, under their serialized ids.
+
+        Building a Wagtail task instance looks its content type up, and creates it under a new
+        id when the table is still empty; and a transactional test without serialized rollback
+        (they share this worker) flushes with post_migrate, which re-creates every content type
+        and permission under new ids. Either way the restore then collides on
+        `django_content_type` (UNIQUE). So: when the table holds anything but the serialized
+        rows, empty the database first (without post_migrate), then write the content types.
+        """
         import json
 
         from django.contrib.contenttypes.models import ContentType
+        from django.core.management import call_command
 
-        rows = [
-            ContentType(pk=o["pk"], **o["fields"])
+        alias = self.connection.alias
+        wanted = {
+            (o["fields"]["app_label"], o["fields"]["model"]): o["pk"]
             for o in json.loads(data)
             if o["model"] == "contenttypes.contenttype"
-        ]
-        ContentType.objects.using(self.connection.alias).bulk_create(rows, ignore_conflicts=True)
+        }
+        present = ContentType.objects.using(alias).values_list("app_label", "model", "pk")
+        if any(wanted.get((app, model)) != pk for app, model, pk in present):
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                database=alias,
+                reset_sequences=False,
+                inhibit_post_migrate=True,
+            )
+        ContentType.objects.using(alias).bulk_create(
+            [ContentType(pk=pk, app_label=app, model=model) for (app, model), pk in wanted.items()],
+            ignore_conflicts=True,
+        )
         ContentType.objects.clear_cache()
         return original(self, data)
 

@@ -45,7 +45,8 @@ def test_a_bad_value_is_shown_next_to_the_field_and_nothing_is_saved(client, sta
     response = client.post(url, {"value": "三成", "reason": "试一试"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "数值：应为百分数，如 30 或 1.3（R-REG-4）。" in html
+    # staff read the rule as a small reference after the sentence (issue 16, item 6)
+    assert '数值：应为百分数，如 30 或 1.3 <small class="rule-ref">R-REG-4</small>。' in html
     assert not RuleSetting.objects.exists()
 
 
