@@ -163,7 +163,8 @@ def demo_problems() -> list[str]:
         page = AnnouncementPage.objects.filter(kind="result", deal_number=deal.number).first()
         if page is not None and page.period_ends_at != deal.result_announcement_ends_at:
             problems.append(f"{deal.number}: the result page's period differs from the deal's")
-    failed = Deal.objects.filter(state="failed").select_related("listing__township")
+    # a 流拍 deal: still failed, or failed and then taken into storage (R-FAIL-2)
+    failed = Deal.objects.filter(state__in=["failed", "stored"]).select_related("listing__township")
     if not failed.exists():
         problems.append("no failed (流拍) deal in the demo")
     return problems
