@@ -107,3 +107,19 @@ def test_the_price_chart_is_server_rendered_svg(published):
     html = Client().get("/listings/", {"q": "茶"}).content.decode()
     chart = html.split('data-testid="price-chart"')[1]
     assert "<svg" in chart and "默戎镇（1）" in chart and "¥500" in chart
+
+
+def test_the_price_chart_is_computed_once_for_every_page_and_ordering_of_a_search(
+    published, django_assert_num_queries
+):
+    # given: a search whose chart was drawn once
+    first = search_page.price_chart({"q": "茶"})
+    assert first["rows"][0]["label"] == "默戎镇（1）"
+    # when: the next page, another ordering, and another search
+    with django_assert_num_queries(0):
+        again = search_page.price_chart({"q": "茶", "page": "2", "ordering": "price_per_mu"})
+    with django_assert_num_queries(1):
+        other = search_page.price_chart({"q": "稻"})
+    # then: the same chart without a query; another search has its own (no result, no chart)
+    assert again == first
+    assert other is None
