@@ -194,7 +194,7 @@ def main():
         client.get("/storage/offers/")
         base.append(time.perf_counter() - start)
     print(
-        f"GET /storage/offers/ (1,000 offers on one page, not paginated): median {statistics.median(base) * 1000:.0f} ms"
+        f"GET /storage/offers/ (first page of 1,000 offers): median {statistics.median(base) * 1000:.0f} ms"
     )
     if os.environ.get("BENCH_PROFILE"):
         profile = cProfile.Profile()
