@@ -4,10 +4,13 @@ the layout."""
 
 import datetime as dt
 import sys
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.utils import timezone
+from wagtail.models import Page
 
 from cms import demo, structure
 from cms.chrome import breadcrumb_trail, menu_items
@@ -155,3 +158,17 @@ def test_500_is_in_the_layout_in_chinese_without_touching_the_database(django_as
     assert 'data-testid="main-menu"' in html and 'data-testid="site-footer"' in html
     assert "湘西州农村产权流转交易平台" in html
     assert "出错" in html and 'href="/"' in html
+
+
+def test_site_pages_makes_the_main_menu_on_a_fresh_installation_once():
+    # given: a fresh installation (the migrations make only the home page)
+    # when: the release step runs, twice
+    out = StringIO()
+    call_command("site_pages", stdout=out)
+    count = Page.objects.count()
+    call_command("site_pages", stdout=StringIO())
+    # then: every page of the menu, in its order, and nothing twice
+    titles = [title for _slug, title, _kind, _link in structure.MENU]
+    assert menu_titles() == ["首页", *titles]
+    assert Page.objects.count() == count
+    assert "挂牌项目" in out.getvalue()
