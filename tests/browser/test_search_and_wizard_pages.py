@@ -5,6 +5,7 @@ import pytest
 
 from tests import factories as kernel
 from tests.browser.conftest import login
+from tests.browser.layout_checks import assert_accessible
 from tests.listings.scene import make_scene, publish
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -26,6 +27,7 @@ def test_r_list_7_search_suggests_when_nothing_matches_and_the_township_follows_
     page.goto(page.base_url + "/listings/?county=433127&land_class=dry_land")
     box = page.get_by_test_id("zero-results")
     assert "没有找到" in box.inner_text()
+    assert_accessible(page, "search, no result")
     box.get_by_test_id("suggestion-county").first.click()
     page.wait_for_load_state()
     assert "county=433126" in page.url
@@ -39,6 +41,7 @@ def test_r_list_7_search_suggests_when_nothing_matches_and_the_township_follows_
     page.goto(page.base_url + "/listings/?min_area_mu=abc")
     error = page.get_by_test_id("search-error").inner_text()
     assert "面积" in error and "min_area_mu" not in error
+    assert_accessible(page, "search, a field refused")
 
     # choosing a county fills the township list at once (no reload)
     page.goto(page.base_url + "/listings/")
@@ -55,6 +58,7 @@ def test_r_list_7_search_suggests_when_nothing_matches_and_the_township_follows_
     # the map shows a numbered marker per listing, linked to its page; the chart its price
     assert page.locator("[data-testid=results-map] [data-marker='1']").is_visible()
     assert page.get_by_test_id("price-chart").locator("svg").is_visible()
+    assert_accessible(page, "search, results with map and chart")
     page.locator("[data-testid=results-map] a").first.click()
     page.wait_for_load_state()
     assert listing.title in page.content()
@@ -75,6 +79,7 @@ def test_r_right_3_the_wizard_shows_a_listed_parcel_as_such_picks_on_the_map_and
     listed_box = page.locator(f"input[name=parcels][value='{listed.pk}']")
     assert listed_box.is_disabled()
     assert "已挂牌" in page.get_by_test_id("parcel-unavailable").inner_text()
+    assert_accessible(page, "wizard, parcels on the map")
     assert (
         page.locator(f"[data-parcel-for='id_parcels_{listed.pk}']").get_attribute("aria-disabled")
         == "true"
@@ -96,6 +101,7 @@ def test_r_right_3_the_wizard_shows_a_listed_parcel_as_such_picks_on_the_map_and
     assert not listed_box.is_checked()
 
     page.get_by_role("button", name="下一步：挂牌条件").click()
+    assert_accessible(page, "wizard, listing terms")
     page.fill("#id_listing_price_yuan", "500")
     page.fill("#id_increment_yuan", "10")
     page.get_by_role("button", name="下一步：委托书").click()
@@ -111,6 +117,7 @@ def test_r_right_3_the_wizard_shows_a_listed_parcel_as_such_picks_on_the_map_and
     parcels = printed.get_by_test_id("print-parcels").inner_text()
     assert free.code in parcels and listed.code not in parcels
     assert "500" in printed.get_by_test_id("print-terms").inner_text()
+    assert_accessible(printed, "the entrustment to print")
     printed.emulate_media(media="print")
     assert not printed.get_by_test_id("print-button").is_visible()
     assert not printed.locator(".site-header").first.is_visible()
