@@ -6,7 +6,8 @@ from html import escape
 COLOURS = ["#2e7d32", "#1565c0", "#ef6c00", "#6a1b9a", "#00838f", "#c62828"]
 
 
-def _rings(geometry):
+def outer_rings(geometry):
+    """The outer rings of a GeoJSON Polygon or MultiPolygon (dict); [] for anything else."""
     if not geometry:
         return []
     kind = geometry.get("type")
@@ -18,15 +19,12 @@ def _rings(geometry):
     return []
 
 
-def parcel_map_svg(parcels, *, width=480, height=300, pad=16) -> str:
-    """`parcels`: dicts with "geometry" (GeoJSON WGS84) and "code". Numbered as in the table."""
-    shapes = [(n, _rings(p.get("geometry"))) for n, p in enumerate(parcels, start=1)]
-    points = [pt for _n, rings in shapes for ring in rings for pt in ring]
-    if not points:
-        return ""
+def fit(points, *, width, height, pad):
+    """A projection of WGS84 `points` into a width × height box with `pad` margins, north up:
+    equirectangular with cos(mean latitude), good enough at parcel scale. Returns (xy, scale):
+    `xy(point) -> (x, y)` in pixels and the scale in pixels per degree of latitude."""
     lat0 = math.radians(sum(pt[1] for pt in points) / len(points))
-    kx = math.cos(lat0)  # equirectangular: good enough at parcel scale
-
+    kx = math.cos(lat0)
     xs = [pt[0] * kx for pt in points]
     ys = [pt[1] for pt in points]
     min_x, max_x, min_y, max_y = min(xs), max(xs), min(ys), max(ys)
@@ -38,6 +36,17 @@ def parcel_map_svg(parcels, *, width=480, height=300, pad=16) -> str:
 
     def xy(pt):
         return (pad + (pt[0] * kx - min_x) * scale, height - pad - (pt[1] - min_y) * scale)
+
+    return xy, scale
+
+
+def parcel_map_svg(parcels, *, width=480, height=300, pad=16) -> str:
+    """`parcels`: dicts with "geometry" (GeoJSON WGS84) and "code". Numbered as in the table."""
+    shapes = [(n, outer_rings(p.get("geometry"))) for n, p in enumerate(parcels, start=1)]
+    points = [pt for _n, rings in shapes for ring in rings for pt in ring]
+    if not points:
+        return ""
+    xy, scale = fit(points, width=width, height=height, pad=pad)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '

@@ -3,42 +3,19 @@
 Each polygon carries `data-stored="<pk>"` so the page can toggle the matching checkbox; classes
 mark parcels in a block, suggested, or selected."""
 
-import math
 from html import escape
 
-
-def _rings(geometry):
-    if not geometry:
-        return []
-    kind = geometry.get("type")
-    coords = geometry.get("coordinates") or []
-    if kind == "Polygon":
-        return [coords[0]] if coords else []
-    if kind == "MultiPolygon":
-        return [poly[0] for poly in coords if poly]
-    return []
+from contracts.documents.maps import fit, outer_rings
 
 
 def block_map_svg(stored, *, selected=(), suggested=(), width=720, height=440, pad=16) -> str:
     """`stored`: StoredParcel rows (with parcel); returns "" when none has a polygon."""
     selected, suggested = set(selected), set(suggested)
-    shapes = [(s, _rings(s.parcel.geometry)) for s in stored]
+    shapes = [(s, outer_rings(s.parcel.geometry)) for s in stored]
     points = [pt for _s, rings in shapes for ring in rings for pt in ring]
     if not points:
         return ""
-    lat0 = math.radians(sum(pt[1] for pt in points) / len(points))
-    kx = math.cos(lat0)
-    xs = [pt[0] * kx for pt in points]
-    ys = [pt[1] for pt in points]
-    min_x, max_x, min_y, max_y = min(xs), max(xs), min(ys), max(ys)
-    span = max(max_x - min_x, max_y - min_y, 1e-9)
-    scale = min(
-        (width - 2 * pad) / max(max_x - min_x, span * 0.05),
-        (height - 2 * pad) / max(max_y - min_y, span * 0.05),
-    )
-
-    def xy(pt):
-        return (pad + (pt[0] * kx - min_x) * scale, height - pad - (pt[1] - min_y) * scale)
+    xy, _scale = fit(points, width=width, height=height, pad=pad)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
