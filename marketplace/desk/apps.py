@@ -16,7 +16,7 @@ class DeskConfig(AppConfig):
         from .todos import desk_todos
 
         register_todos(desk_todos)
-        from marketplace.navigation import register
+        from marketplace.navigation import register, register_panel
 
         from . import conf, permissions  # noqa: F401  (permissions registers the rules)
         from .notify import register_events
@@ -26,10 +26,11 @@ class DeskConfig(AppConfig):
         from marketplace.household_sections import register_section
 
         from .household import payouts_section
-        from .views import requests_section
+        from .views import household_panel, requests_section
 
         register_section(payouts_section, order=30)
         register_section(requests_section, order=90)
+        register_panel(household_panel)
         register(_("My land and money"), "desk:my_household", {"household"}, weight=10)
         register(
             _("Station desk"),

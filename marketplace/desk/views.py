@@ -255,6 +255,20 @@ def my_household(request):
     return redirect("desk:household", pk=request.user.household_id)
 
 
+def household_panel(request):
+    """Dashboard section of a household's own login (UX.md: "when do I get paid, how much"):
+    its money at a glance and the way to its page; None for everyone else."""
+    user = request.user
+    if not (user.is_authenticated and allowed(user, "desk.open_my_household")):
+        return None
+    household = _household(request, user.household_id)
+    return {
+        "template": "desk/panel_household.html",
+        "household": household,
+        "summary": household_money.money_summary(household),
+    }
+
+
 def requests_section(household, user):
     """The desk's own section of the household page: its open requests and their clocks."""
     open_requests = Request.objects.filter(household=household, state__in=selectors.OPEN)

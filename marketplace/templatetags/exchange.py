@@ -12,11 +12,12 @@ register = template.Library()
 
 
 @register.filter
-def yuan(value):
-    """¥12,345.60 from Decimal yuan."""
+def yuan(value, style=""):
+    """¥12,345.60 from Decimal yuan; `yuan:"plain"` gives 12,345.60 (a column headed 元, or a
+    sentence that writes the ¥ itself)."""
     if value is None or value == "":
         return ""
-    return money.format_yuan(value)
+    return money.format_yuan(value, symbol=style != "plain")
 
 
 @register.filter

@@ -168,7 +168,7 @@ def _dashboard(page, user, *, expect_todos, main_pages=()):
     page.set_viewport_size(DESKTOP)
     login(page, user.username)
     page.goto(page.base_url + "/console/")
-    assert page.locator(".tiles").count() == 0
+    assert page.locator("a.tile").count() == 0  # the menu is not repeated as link tiles
     for key, count in expect_todos.items():
         todo = page.locator(f"[data-todo={key}]")
         expect(todo).to_have_attribute("data-count", str(count))
@@ -228,6 +228,12 @@ def test_station_and_household_dashboards(page):
     )
     household_user = factories.UserFactory(role="household", household=listing.transferor_household)
     _dashboard(page, household_user, expect_todos={}, main_pages=["/desk/my-land/"])
+    # the household's own dashboard answers "when do I get paid, how much" and leads to its page
+    page.set_viewport_size(PHONE)
+    page.goto(page.base_url + "/console/")
+    expect(page.get_by_test_id("money-summary")).to_be_visible()
+    page.get_by_role("link", name="我的土地、合同和收款").click()
+    expect(page.get_by_test_id("household-name")).to_have_text(listing.transferor_household.name)
 
 
 def test_bidder_dashboard_counts_its_deposits_and_auctions(page):

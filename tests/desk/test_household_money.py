@@ -72,13 +72,14 @@ def test_the_page_shows_the_summary_and_every_payout_with_state_date_and_amount(
     summary = page[page.index('data-testid="money-summary"') :]
     summary = summary[: summary.index("</section>")]
     assert "¥500.00" in summary and "¥200.00" in summary  # paid, on its way
-    assert "¥1200.00" in summary and "¥1000.00" in summary  # due next, overdue
+    assert "¥1,200.00" in summary and "¥1,000.00" in summary  # due next, overdue (UX.md)
     assert 'data-testid="money-failed"' in summary and "¥300.00" in summary
     payouts = page[page.index('data-testid="household-payouts"') :]
     assert payouts.count('<tr data-payout="paid">') == 1
     assert payouts.count('<tr data-payout="failed">') == 1
     assert payouts.count('<tr data-payout="on_the_way">') == 1
-    assert timezone.localdate().strftime("%Y-%m-%d") in payouts
+    today = timezone.localdate()
+    assert f"{today.year}年{today.month}月{today.day}日" in payouts
     assert "777.00" not in page and "别家" not in page
 
 
@@ -124,7 +125,7 @@ def test_the_pdf_is_one_page_with_the_key_facts(client, awarded, tmp_path):
     flat = "".join(text.split())
     assert household.name in flat
     assert "我的钱在哪里" in flat
-    assert "¥500.00" in flat and "¥1200.00" in flat and "¥1000.00" in flat
+    assert "¥500.00" in flat and "¥1,200.00" in flat and "¥1,000.00" in flat
     assert awarded.buyer.enterprise.name in flat  # who holds the land
     assert awarded.deal.listing.parcels.first().code in flat
 
@@ -145,3 +146,20 @@ def test_only_the_household_its_operator_and_staff_in_scope_get_the_pdf(client, 
     assert client.get(url).status_code == 403
     client.force_login(factories.OperatorFactory())
     assert client.get(url).status_code == 403
+
+
+def test_the_households_own_dashboard_opens_on_its_money_and_its_page(client, awarded):
+    # given: the household's own login, and a station operator's
+    household = _money(awarded)
+    own = factories.UserFactory(role="household", household=household)
+    # when: each opens the dashboard
+    client.force_login(own)
+    page = client.get(reverse("dashboard")).content.decode()
+    client.force_login(awarded.operator)
+    operators = client.get(reverse("dashboard")).content.decode()
+    # then: the household reads its money at once (¥ with thousands, UX.md) and the way to its
+    # page and PDF; the operator's dashboard has no household panel
+    assert 'data-testid="money-summary"' in page and "¥1,200.00" in page
+    assert reverse("desk:household", args=[household.pk]) in page
+    assert reverse("desk:household_pdf", args=[household.pk]) in page
+    assert 'data-testid="household-panel"' not in operators
