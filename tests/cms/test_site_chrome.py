@@ -172,3 +172,10 @@ def test_site_pages_makes_the_main_menu_on_a_fresh_installation_once():
     assert menu_titles() == ["首页", *titles]
     assert Page.objects.count() == count
     assert "挂牌项目" in out.getvalue()
+
+
+def test_the_home_pages_title_is_the_exchanges_name_once():
+    structure.home()
+    html = Client().get("/").content.decode()
+    title = html[html.index("<title>") + 7 : html.index("</title>")].strip()
+    assert title == "湘西州农村产权流转交易平台"
