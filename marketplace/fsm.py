@@ -14,12 +14,21 @@ from . import audit
 from .errors import Conflict
 
 
-def wrong_state(obj) -> Exception:
-    """The default refusal: a `Conflict` naming the object's current state."""
+def wrong_state(obj, *, field="state") -> Exception:
+    """The default refusal: a `Conflict` naming the object's current state (of `field`)."""
     return Conflict(
         _("This is not possible in the current state (%(state)s).")
-        % {"state": obj.get_state_display()}
+        % {"state": getattr(obj, f"get_{field}_display")()}
     )
+
+
+def state_field(obj, method) -> str:
+    """The name of the FSM field the transition `method` of `obj` moves (a model may have more
+    than one machine: a payable's `state` and a deposit payable's `disposition`)."""
+    meta = getattr(getattr(type(obj), method), "_django_fsm", None)
+    if meta is None:
+        raise TypeError(f"{type(obj).__name__}.{method} is not a transition")
+    return meta.field if isinstance(meta.field, str) else meta.field.name
 
 
 def transition(
@@ -28,20 +37,22 @@ def transition(
     """Call `obj.<method>(**kwargs)`, save `obj` and record `action` in the audit log.
 
     `action` defaults to `<model>.<method>`; the audit payload holds the states `from` and `to`
-    and `payload`. A transition not allowed from the current state, or whose conditions fail,
-    raises `refuse(obj)` (default: `wrong_state`) and nothing is saved. `fields`: save only the
-    state and these fields (the ones the transition and its caller changed) instead of the row.
+    (of the field the transition moves, usually `state`) and `payload`. A transition not allowed
+    from the current state, or whose conditions fail, raises `refuse(obj)` (default:
+    `wrong_state`) and nothing is saved. `fields`: save only the state and these fields (the ones
+    the transition and its caller changed) instead of the row.
     """
-    before = obj.state
+    name = state_field(obj, method)
+    before = getattr(obj, name)
     try:
         getattr(obj, method)(**kwargs)
     except TransitionNotAllowed as exc:
-        raise (refuse or wrong_state)(obj) from exc
-    obj.save(update_fields=None if fields is None else ["state", *fields])
+        raise (refuse(obj) if refuse else wrong_state(obj, field=name)) from exc
+    obj.save(update_fields=None if fields is None else [name, *fields])
     audit.record(
         action=action or f"{obj._meta.model_name}.{method}",
         obj=obj,
         actor=actor,
-        payload={"from": before, "to": obj.state, **(payload or {})},
+        payload={"from": before, "to": getattr(obj, name), **(payload or {})},
     )
     return obj

@@ -45,6 +45,11 @@ _ACTIONS: dict[str, object] = {
     "payments.payout_batch_created": _("Payout batch prepared"),
     "payments.payout_batch_sent": _("Payout batch sent to the bank"),
     "payments.payout_batch_confirmed": _("Payout batch confirmed by the bank"),
+    # A notification delivery's moves (docs/delivery-states.md).
+    "delivery.claim": _("Notification taken for sending"),
+    "delivery.mark_sent": _("Notification sent"),
+    "delivery.retry_later": _("Notification not sent, to be retried"),
+    "delivery.mark_failed": _("Notification failed"),
     "rulebook.changed": _("Rulebook value changed"),
     "rulebook.reset": _("Rulebook value reset"),
 }

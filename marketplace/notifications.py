@@ -14,7 +14,9 @@ A household is reached through its own login when it has one, else by SMS to its
 household with neither is routed to its service station's inbox (each operator of the station),
 and the message says so. Every delivery is a `Delivery` row: queued, then sent, or failed with
 the reason. E-mail and SMS go out in Celery after commit; a failing provider is retried with
-backoff (1, 2, 4, 8 minutes) and then marked failed — the inbox copy stays.
+backoff (1, 2, 4, 8 minutes) and then marked failed — the inbox copy stays. A worker claims a
+queued delivery with a conditional UPDATE before it sends; every later move is a transition
+(`marketplace.fsm.transition`), and every move is in the audit log (docs/delivery-states.md).
 
 `(recipient, event, object[, dedupe])` is a delivery's dedupe key: sending the same event about
 the same object to the same person again (a redelivered task, a sweep run twice) sends nothing.
@@ -37,6 +39,8 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
+from .fsm import transition
 from .models import Delivery, Household, Notification, NotificationPreference, User
 
 RETRY_MINUTES = (1, 2, 4, 8)  # backoff between attempts; then the delivery is failed
@@ -270,7 +274,12 @@ def notification_send(
             )
             if inbox_copy is None and target.on_behalf_of is None:
                 inbox_copy = note
+        # An inbox delivery is written sent (the inbox copy is the message): its state is given
+        # at creation, as a protected FSM field allows, not assigned afterwards.
+        inbox = target.channel == INBOX
         delivery = Delivery(
+            state=Delivery.State.SENT if inbox else Delivery.State.QUEUED,
+            sent_at=note.created_at if inbox else None,
             event=spec.key,
             channel=target.channel,
             recipient=target.user,
@@ -278,22 +287,16 @@ def notification_send(
             notification=note or (inbox_copy if target.channel == EMAIL else None),
             address=target.address,
             subject=subject_text,
-            body=sms_body if target.channel == SMS else body_text,
+            body="" if inbox else body_text,
             sensitive=spec.sensitive,
             dedupe_key=key,
         )
-        if target.channel == INBOX:
-            delivery.state, delivery.sent_at, delivery.body = (
-                Delivery.State.SENT,
-                note.created_at,
-                "",
-            )
-        elif target.channel == SMS:
+        if target.channel == SMS:
             from .sms import sms_segments, sms_text
 
             delivery.body = sms_text(_sms_signature() + sms_body)
             delivery.segments = sms_segments(delivery.body)
-        elif url:
+        elif url and not inbox:
             delivery.body = f"{body_text}\n\n{settings.SITE_URL.rstrip('/')}{url}"
         try:
             with transaction.atomic():
@@ -378,22 +381,34 @@ def delivery_attempt(*, delivery_id, now=None):
     """Task body: send one queued delivery once. Returns the seconds to wait before the next
     attempt when it failed and may be retried, else None (sent, failed for good, or taken)."""
     now = now or timezone.now()
-    # Claim it first: a redelivered task running meanwhile (acks_late) finds it taken.
-    claimed = Delivery.objects.filter(pk=delivery_id, state=Delivery.State.QUEUED).update(
-        state=Delivery.State.SENDING, attempts=F("attempts") + 1, next_attempt_at=now
-    )
-    if not claimed:
-        return None
-    delivery = Delivery.objects.get(pk=delivery_id)
+    # Claim it first: a redelivered task running meanwhile (acks_late) finds it taken. The claim
+    # (queued → sending, `Delivery.claim`) is a conditional UPDATE filtered on the old state,
+    # not a transition on a locked row: the database lets exactly one worker win it, and no lock
+    # is held while the message goes out. The audit event is written in the claim's transaction.
+    with transaction.atomic():
+        claimed = Delivery.objects.filter(pk=delivery_id, state=Delivery.State.QUEUED).update(
+            state=Delivery.State.SENDING, attempts=F("attempts") + 1, next_attempt_at=now
+        )
+        if not claimed:
+            return None
+        delivery = Delivery.objects.get(pk=delivery_id)
+        audit.record(
+            action="delivery.claim",
+            obj=delivery,
+            payload={
+                "from": Delivery.State.QUEUED,
+                "to": delivery.state,
+                "attempt": delivery.attempts,
+            },
+        )
+    # From here on only the winner of the claim moves the delivery, by transitions.
     if delivery.channel == EMAIL and delivery.notification_id:
         # The old e-mail task may run for the same inbox copy: claim it there too.
         taken = Notification.objects.filter(
             pk=delivery.notification_id, emailed_at__isnull=True
         ).update(emailed_at=now)
         if not taken:
-            Delivery.objects.filter(pk=delivery.pk).update(
-                state=Delivery.State.SENT, sent_at=now, reason=""
-            )
+            _delivery_move(delivery, "mark_sent", at=now, erase_body=delivery.sensitive)
             return None
     try:
         _send(delivery)
@@ -402,28 +417,25 @@ def delivery_attempt(*, delivery_id, now=None):
         if delivery.notification_id and delivery.channel == EMAIL:
             Notification.objects.filter(pk=delivery.notification_id).update(emailed_at=None)
         if delivery.attempts >= MAX_ATTEMPTS:
-            Delivery.objects.filter(pk=delivery.pk).update(
-                state=Delivery.State.FAILED,
-                reason=reason,
-                next_attempt_at=None,
-                body="" if delivery.sensitive else delivery.body,
-            )
+            _delivery_move(delivery, "mark_failed", reason=reason, erase_body=delivery.sensitive)
             return None
         wait = RETRY_MINUTES[delivery.attempts - 1] * 60
-        Delivery.objects.filter(pk=delivery.pk).update(
-            state=Delivery.State.QUEUED,
-            reason=reason,
-            next_attempt_at=now + timedelta(seconds=wait),
-        )
+        _delivery_move(delivery, "retry_later", reason=reason, at=now + timedelta(seconds=wait))
         return wait
-    Delivery.objects.filter(pk=delivery.pk).update(
-        state=Delivery.State.SENT,
-        sent_at=timezone.now(),
-        reason="",
-        next_attempt_at=None,
-        body="" if delivery.sensitive else delivery.body,
-    )
+    _delivery_move(delivery, "mark_sent", at=timezone.now(), erase_body=delivery.sensitive)
     return None
+
+
+def _delivery_move(delivery, method, **kwargs):
+    """One move of a claimed delivery: the transition, saved with its fields and audited."""
+    with transaction.atomic():
+        transition(
+            delivery,
+            method,
+            fields=["sent_at", "reason", "next_attempt_at", "body"],
+            payload={"attempt": delivery.attempts},
+            **kwargs,
+        )
 
 
 def deliveries_due(now=None, *, grace_seconds=120):

@@ -1,8 +1,9 @@
-"""Every state on a state machine (STYLE.md; docs/*-states.md).
+"""Every state on a state machine (STYLE.md; docs/*-states.md; issue 15 §4).
 
-State fields are django-fsm-2 FSMFields; those of a deal's machines are protected (never
-assigned, only moved by a transition), and services move them through the one helper
-`marketplace.fsm.transition`, which saves and writes the audit event.
+Every state field is a django-fsm-2 `FSMField(protected=True)` (never assigned, only moved by a
+transition), and services move it through the one helper `marketplace.fsm.transition`, which
+saves and writes the audit event. The one exception is a claim: a queryset update filtered on
+the old state (a notification delivery's queued → sending), which the database lets one worker win.
 """
 
 import datetime as dt
@@ -15,32 +16,64 @@ from django.core.management import call_command
 from django_fsm import FSMFieldMixin
 
 from contracts.documents.models import Contract, RentInstalment, Settlement
-from contracts.models import Auction, Deal
+from contracts.models import (
+    Auction,
+    Deal,
+    Deposit,
+    NegotiatedOffer,
+    Objection,
+    QualificationReview,
+    Registration,
+)
 from listings.models import Listing
 from marketplace.audit import events_for
 from marketplace.errors import Conflict
 from marketplace.fsm import transition
+from marketplace.models import Delivery
 from marketplace.payments.models import Payable, Payout, PayoutBatch, Refund
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYMENTS = (Payable, Refund, Payout, PayoutBatch)
-PROTECTED = (Auction, Contract, Settlement, RentInstalment, Deal, Listing, *PAYMENTS)
+REGISTRATION = (Registration, QualificationReview, Deposit, NegotiatedOffer, Objection)
+PROTECTED = (
+    Auction,
+    Contract,
+    Settlement,
+    RentInstalment,
+    Deal,
+    Listing,
+    *REGISTRATION,
+    Delivery,
+    *PAYMENTS,
+)
 PACKAGES = ("marketplace", "listings", "valuation", "contracts", "cms")
+STATE_NAMES = ("state", "disposition")
 
 
-def test_every_state_field_of_the_project_is_an_fsm_field():
-    own = [m for m in apps.get_models() if m.__module__.split(".")[0] in PACKAGES]
+def test_no_model_of_any_installed_app_keeps_a_state_in_a_plain_field():
+    """A field named `state` or `disposition` is a state machine's, so an FSMField."""
     plain = [
-        m.__name__
-        for m in own
+        f"{m._meta.label}.{f.name}"
+        for m in apps.get_models()
         for f in m._meta.concrete_fields
-        if f.name == "state" and not isinstance(f, FSMFieldMixin)
+        if f.name in STATE_NAMES and not isinstance(f, FSMFieldMixin)
     ]
     assert plain == []
 
 
+def test_every_fsm_field_of_every_installed_app_is_protected():
+    """`protected=True`: assigning the field raises, so only a transition moves it."""
+    unprotected = [
+        f"{m._meta.label}.{f.name}"
+        for m in apps.get_models()
+        for f in m._meta.concrete_fields
+        if isinstance(f, FSMFieldMixin) and not f.protected
+    ]
+    assert unprotected == []
+
+
 @pytest.mark.parametrize("model", PROTECTED, ids=lambda m: m.__name__)
-def test_a_deal_state_cannot_be_assigned(model):
+def test_a_state_cannot_be_assigned(model):
     # given an object with its initial state
     obj = model()
     # when a service would assign the state, then django-fsm refuses
@@ -48,17 +81,71 @@ def test_a_deal_state_cannot_be_assigned(model):
         obj.state = "anything"
 
 
-def test_no_module_assigns_a_state_by_hand():
-    assignment = re.compile(r"^\s*[\w.\[\]]+\.state\s*=[^=]")
-    offenders = []
-    for package in PACKAGES:
+def test_a_deposit_payables_disposition_cannot_be_assigned():
+    payable = Payable(kind=Payable.Kind.DEPOSIT)
+    with pytest.raises(AttributeError):
+        payable.disposition = Payable.Disposition.FORFEITED
+
+
+def _python_files(packages=PACKAGES):
+    for package in packages:
         for path in sorted((ROOT / package).rglob("*.py")):
-            if "migrations" in path.parts:
-                continue
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if assignment.search(line):
-                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+            if "migrations" not in path.parts:
+                yield path
+
+
+# `obj.state = …`, `obj.disposition = …`, and either in a tuple assignment.
+ASSIGNMENT = re.compile(
+    r"^\s*[\w.\[\]]+\.(state|disposition)\s*(=[^=]|,[^=]*=[^=])"
+    r"|^\s*[\w.\[\], ]+,\s*[\w.\[\]]+\.(state|disposition)\s*(,[^=]*)?=[^=]"
+)
+# `[.filter(…)].update(…, state=…)`: group 1 is the filter, group 2 the field updated.
+_ARGS = r"(?:[^()]|\([^()]*\))*"
+BULK_UPDATE = re.compile(
+    rf"(\.filter\({_ARGS}\))?\.update\({_ARGS}?\b(state|disposition)\s*=", re.S
+)
+
+
+def _bulk_updates(text):
+    """Lines of `qs.update(state=…)` not filtered on the old state in the same statement."""
+    lines = []
+    for match in BULK_UPDATE.finditer(text):
+        claim = match.group(1) and re.search(rf"\b{match.group(2)}\s*=", match.group(1))
+        if not claim:
+            lines.append(text.count("\n", 0, match.start()) + 1)
+    return lines
+
+
+def test_no_module_updates_a_state_in_bulk_except_to_claim_a_row():
+    """`qs.update(state=…)` skips the transition and the audit: allowed only as an atomic claim,
+    on a queryset filtered on the old state in the same statement (one worker wins it)."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in _python_files()
+        for number in _bulk_updates(path.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
+
+
+def test_no_module_assigns_a_state_by_hand():
+    offenders = []
+    for path in _python_files():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if ASSIGNMENT.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_the_source_checks_catch_what_they_look_for():
+    """The two checks above are only worth something if their patterns match."""
+    assert ASSIGNMENT.search("        payable.disposition = Payable.Disposition.APPLIED")
+    assert ASSIGNMENT.search("    delivery.state, delivery.sent_at = SENT, now")
+    assert ASSIGNMENT.search("    delivery.sent_at, delivery.state = now, SENT")
+    assert not ASSIGNMENT.search("    if deal.state == Deal.State.AUCTION:")
+    assert _bulk_updates("Deposit.objects.filter(pk=1).update(state='held')") == [1]
+    assert _bulk_updates("qs.update(\n    attempts=2,\n    disposition='applied')") == [1]
+    claim = "Delivery.objects.filter(pk=1, state=QUEUED).update(state=SENDING, attempts=F('a') + 1)"
+    assert _bulk_updates(claim) == []
 
 
 def test_payments_services_move_states_only_through_the_transition_helper():
@@ -81,9 +168,32 @@ def test_every_payments_state_machine_is_documented():
     assert {m.model for m in MACHINES} >= set(PAYMENTS)
 
 
+def test_every_machine_of_a_deal_its_payments_and_the_deliveries_is_documented():
+    """Each FSM field of the modules `deal_states_doc` draws from has its document, a payable's
+    disposition too (docs/payable-disposition-states.md)."""
+    from contracts.management.commands.deal_states_doc import MACHINES
+
+    modules = {
+        "contracts.models",
+        "contracts.documents.models",
+        "marketplace.models",
+        "marketplace.payments.models",
+    }
+    machines = {
+        (m.__name__, f.name)
+        for m in apps.get_models()
+        if m.__module__ in modules
+        for f in m._meta.concrete_fields
+        if isinstance(f, FSMFieldMixin)
+    }
+    assert ("Payable", "disposition") in machines and ("Delivery", "state") in machines
+    assert machines - {(m.model.__name__, m.fsm_field) for m in MACHINES} == set()
+
+
 def test_the_state_documents_are_generated_from_the_code():
-    # docs/deal-, auction-, contract-, settlement-, rent-instalment-, payable-, refund-,
-    # payout- and payout-batch-states.md
+    # docs/deal-, registration-, qualification-review-, deposit-, negotiated-offer-,
+    # objection-, auction-, contract-, settlement-, rent-instalment-, payable-,
+    # payable-disposition-, refund-, payout-, payout-batch- and delivery-states.md
     call_command("deal_states_doc", "--check")
 
 

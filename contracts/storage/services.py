@@ -15,11 +15,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
 
 from listings.models import Encumbrance, Listing, Parcel, Right, RightHolder
 from marketplace import audit
 from marketplace.choices import LandClass, RightType
+from marketplace.fsm import transition
 from marketplace.labels import cn_date_text
 from marketplace.money import fen_to_yuan, format_yuan, round_fen
 from marketplace.notifications import notify_users
@@ -45,23 +45,15 @@ GUARANTEE_ACCOUNT = "storage_guarantee_payable"
 FUND_ACCOUNT = "storage_fund"
 
 
-def _transition(obj, method, *, actor=None, payload=None, **kwargs):
-    before = obj.state
-    try:
-        getattr(obj, method)(**kwargs)
-    except TransitionNotAllowed as exc:
-        raise WrongState(
-            _("This is not possible in the current state (%(state)s).")
-            % {"state": obj.get_state_display()}
-        ) from exc
-    obj.save()
-    audit.record(
-        action=f"{obj._meta.model_name}.{method}",
-        obj=obj,
-        actor=actor,
-        payload={"from": before, "to": obj.state, **(payload or {})},
+def _wrong_state(obj) -> WrongState:
+    return WrongState(
+        _("This is not possible in the current state (%(state)s).")
+        % {"state": obj.get_state_display()}
     )
-    return obj
+
+
+# The kernel's one transition helper (call, save, audit), refusing with the storage `WrongState`.
+_transition = partial(transition, refuse=_wrong_state)
 
 
 def _refuse(message, field=None):

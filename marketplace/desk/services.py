@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from marketplace import audit
 from marketplace.errors import Invalid
+from marketplace.fsm import transition
 from marketplace.numbering import next_in_sequence
 
 from .errors import BadTime, OtherStation, WrongState
@@ -70,6 +71,10 @@ def request_record(*, operator, household, channel, topic, text, received_at=Non
     return request
 
 
+def _wrong_state(_request):
+    return WrongState()
+
+
 def _locked(request):
     return Request.objects.select_for_update().get(pk=request.pk)
 
@@ -81,14 +86,15 @@ def request_acknowledge(*, request, actor, at=None, needs_visit=False) -> Reques
         if request.state != Request.State.RECEIVED:
             raise WrongState()
         at = _check_time(at, not_before=request.received_at, field="acknowledged_at")
-        request.acknowledge(at=at)
         request.needs_visit = bool(needs_visit)
-        request.save()
-        audit.record(
-            action="desk.request_acknowledged",
-            obj=request,
+        transition(
+            request,
+            "acknowledge",
+            at=at,
             actor=actor,
+            action="desk.request_acknowledged",
             payload={"at": at, "needs_visit": request.needs_visit},
+            refuse=_wrong_state,
         )
     return request
 
@@ -116,13 +122,16 @@ def request_resolve(*, request, actor, resolution, at=None) -> Request:
             raise WrongState()
         at = _check_time(at, not_before=request.received_at, field="resolved_at")
         mediator = actor if request.state == Request.State.ESCALATED else None
-        request.resolve(at=at, resolution=resolution, mediator=mediator)
-        request.save()
-        audit.record(
-            action="desk.request_resolved",
-            obj=request,
+        transition(
+            request,
+            "resolve",
+            at=at,
+            resolution=resolution,
+            mediator=mediator,
             actor=actor,
+            action="desk.request_resolved",
             payload={"at": at, "mediated": mediator is not None},
+            refuse=_wrong_state,
         )
         from marketplace.notifications import notification_send
 
@@ -142,10 +151,15 @@ def request_escalate(*, request, actor, note) -> Request:
         request = _locked(request)
         if request.state != Request.State.ACKNOWLEDGED or request.topic != Request.Topic.DISPUTE:
             raise WrongState(_("Only an acknowledged dispute can be escalated."))
-        request.escalate(at=timezone.now(), note=note)
-        request.save()
-        audit.record(
-            action="desk.request_escalated", obj=request, actor=actor, payload={"note": note}
+        transition(
+            request,
+            "escalate",
+            at=timezone.now(),
+            note=note,
+            actor=actor,
+            action="desk.request_escalated",
+            payload={"note": note},
+            refuse=_wrong_state,
         )
         from marketplace.notifications import notify_users
 

@@ -68,8 +68,15 @@ class Payable(FSMModelMixin, models.Model):
     payment_intent_id = models.CharField(_("PaymentIntent"), max_length=100, blank=True)
     paid_at = models.DateTimeField(_("Paid at"), null=True, blank=True)
     refunded_fen = models.BigIntegerField(_("Refunded (fen)"), default=0)
-    disposition = models.CharField(
-        _("Deposit outcome"), max_length=20, choices=Disposition.choices, blank=True, default=""
+    # A second machine on a deposit's payable, beside `state` (docs/payable-disposition-states.md):
+    # held (empty) → forfeited | applied, once, by `deposit_forfeit` / `deposit_apply`.
+    disposition = FSMField(
+        _("Deposit outcome"),
+        max_length=20,
+        choices=Disposition.choices,
+        blank=True,
+        default=Disposition.NONE,
+        protected=True,
     )
     last_error_code = models.CharField(_("Last error"), max_length=60, blank=True)
     attention = models.CharField(
@@ -157,6 +164,32 @@ class Payable(FSMModelMixin, models.Model):
     @transition(field=state, source=[State.PAID, State.PARTIALLY_REFUNDED], target=State.REFUNDED)
     def mark_refunded(self, *, amount_fen):
         self.refunded_fen += amount_fen
+
+    # A deposit's disposition (R-DEAL-4/5), once; the services check the money still held.
+    def _is_paid_deposit(self):
+        return self.kind == self.Kind.DEPOSIT and self.state in (
+            self.State.PAID,
+            self.State.PARTIALLY_REFUNDED,
+        )
+
+    @transition(
+        field=disposition,
+        source=Disposition.NONE,
+        target=Disposition.FORFEITED,
+        conditions=[_is_paid_deposit],
+    )
+    def forfeit(self):
+        """R-DEAL-5: the held deposit goes to the exchange's forfeit income."""
+
+    @transition(
+        field=disposition,
+        source=Disposition.NONE,
+        target=Disposition.APPLIED,
+        conditions=[_is_paid_deposit],
+    )
+    def apply_to_price(self, *, applied):
+        """`applied`: the fee, price and refund parts, kept for an idempotent repeat."""
+        self.metadata = {**self.metadata, "applied": applied}
 
 
 class Refund(FSMModelMixin, models.Model):

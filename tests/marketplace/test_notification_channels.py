@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace import notifications
+from marketplace.audit import events_for
 from marketplace.models import Delivery, Notification, SmsMessage
 from marketplace.notifications import (
     MAX_ATTEMPTS,
@@ -152,7 +153,32 @@ def test_a_failing_sms_provider_is_retried_with_backoff_then_failed_and_the_inbo
     sms.refresh_from_db()
     assert waits == [60, 120, 240, 480]  # 1, 2, 4, 8 minutes
     assert sms.state == "failed" and sms.attempts == MAX_ATTEMPTS and sms.reason
+    assert sms.next_attempt_at is None
     assert unread_count(user) == 1  # the inbox copy stays
+    # and every move is in the audit log: claimed and put back four times, then failed
+    actions = [e.action for e in events_for(sms).order_by("id")]
+    attempt = ["delivery.claim", "delivery.retry_later"]
+    assert actions == attempt * (MAX_ATTEMPTS - 1) + ["delivery.claim", "delivery.mark_failed"]
+
+
+def test_each_move_of_a_delivery_is_audited_once_and_a_redelivery_adds_none(
+    django_capture_on_commit_callbacks,
+):
+    # given an SMS sent by its task
+    user = factories.UserFactory(phone="13912345678")
+    with django_capture_on_commit_callbacks(execute=True):
+        send(user)
+    sms = Delivery.objects.get(channel="sms")
+    # when the task runs again (redelivered), it finds the delivery taken
+    assert delivery_attempt(delivery_id=sms.pk) is None
+    # then the claim (a conditional update) and the send are recorded once each
+    moves = [(e.action, e.payload["from"], e.payload["to"]) for e in events_for(sms).order_by("id")]
+    assert moves == [
+        ("delivery.claim", "queued", "sending"),
+        ("delivery.mark_sent", "sending", "sent"),
+    ]
+    # and the inbox copy, written sent, has no move at all
+    assert not events_for(Delivery.objects.get(channel="inbox")).exists()
 
 
 def test_the_signing_code_goes_by_sms_only_and_its_text_is_not_kept(

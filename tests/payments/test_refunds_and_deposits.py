@@ -1,7 +1,9 @@
 """Refunds once; forfeits (R-DEAL-5); applying a deposit to fee and price (R-DEAL-4)."""
 
 import pytest
+from django_fsm import can_proceed
 
+from marketplace.audit import events_for
 from marketplace.payments import ledger, services
 from marketplace.payments.errors import DepositNotHeld, NotRefundable, RefundTooLarge
 from marketplace.payments.gateway import get_gateway
@@ -101,6 +103,48 @@ def test_r_deal_5_a_forfeited_deposit_moves_to_forfeit_income_once(paid_deposit)
     assert ledger.balance(paid_deposit.held_account_key) == 0
     with pytest.raises(NotRefundable):
         services.refund_create(payable=paid_deposit, reason="too late")
+
+
+def test_r_deal_5_a_forfeit_moves_the_disposition_once_through_its_transition(paid_deposit):
+    # given a paid deposit, when it is forfeited twice (a retried task)
+    services.deposit_forfeit(payable=paid_deposit, reason="did not sign")
+    services.deposit_forfeit(payable=paid_deposit, reason="did not sign")
+    # then its disposition moved once and the audit log records it once, with from and to
+    paid_deposit.refresh_from_db()
+    assert paid_deposit.disposition == Payable.Disposition.FORFEITED
+    event = events_for(paid_deposit).get(action="payments.deposit_forfeited")
+    assert (event.payload["from"], event.payload["to"]) == ("", "forfeited")
+    assert (event.payload["amount_fen"], event.payload["rule"]) == (100_000, "R-DEAL-5")
+    assert not events_for(paid_deposit).filter(action__startswith="payable.").exists()
+
+
+def test_r_deal_4_applying_moves_the_disposition_once_and_keeps_the_parts(paid_deposit):
+    key = "transferor_payable:household:1"
+    for _ in range(2):  # a retried task
+        services.deposit_apply(
+            payable=paid_deposit, fee_fen=20_000, price_fen=50_000, transferor_account_key=key
+        )
+    paid_deposit.refresh_from_db()
+    assert paid_deposit.disposition == Payable.Disposition.APPLIED
+    assert paid_deposit.metadata["applied"] == {
+        "fee_fen": 20_000,
+        "price_fen": 50_000,
+        "refund_fen": 30_000,
+    }
+    event = events_for(paid_deposit).get(action="payments.deposit_applied")
+    assert (event.payload["from"], event.payload["to"]) == ("", "applied")
+    assert event.payload["transferor_account"] == key
+
+
+def test_only_a_paid_deposits_disposition_moves_and_only_once():
+    """The disposition's transitions carry their side condition (R-DEAL-4/5)."""
+    kind, state, disposition = Payable.Kind, Payable.State, Payable.Disposition
+    assert not can_proceed(Payable(kind=kind.DEPOSIT).forfeit)  # not paid yet
+    assert not can_proceed(Payable(kind=kind.DEAL_PAYMENT, state=state.PAID).forfeit)
+    paid = Payable(kind=kind.DEPOSIT, state=state.PAID)
+    assert can_proceed(paid.forfeit) and can_proceed(paid.apply_to_price)
+    applied = Payable(kind=kind.DEPOSIT, state=state.PAID, disposition=disposition.APPLIED)
+    assert not can_proceed(applied.forfeit) and not can_proceed(applied.apply_to_price)
 
 
 def test_r_deal_4_the_deposit_pays_the_fee_first_then_the_price(paid_deposit):

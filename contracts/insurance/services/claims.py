@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from marketplace import audit
 from marketplace.errors import Invalid
+from marketplace.fsm import transition
 from marketplace.money import split_fen
 from marketplace.numbering import next_in_sequence
 from marketplace.payments import ledger
@@ -28,6 +29,11 @@ from ..errors import (
     WrongClaimState,
 )
 from ..models import Claim, ClaimParcel, ClaimPayment, ClaimSequence, InsuredParcel
+
+
+def wrong_claim_state(_claim) -> WrongClaimState:
+    """The refusal of a claim transition not allowed in the claim's state."""
+    return WrongClaimState()
 
 
 def lock_claim(claim) -> Claim:
@@ -127,13 +133,14 @@ def claim_survey(*, claim, loss_rates, actor) -> Claim:
                 insured_mu=row.insured_parcel.insured_mu,
             )
             row.save(update_fields=["loss_rate_pct", "amount_fen"])
-        claim.mark_surveyed(at=timezone.now())
-        claim.save()
-        audit.record(
-            action="insurance.claim_surveyed",
-            obj=claim,
+        transition(
+            claim,
+            "mark_surveyed",
+            at=timezone.now(),
             actor=actor,
+            action="insurance.claim_surveyed",
             payload={str(r.pk): str(r.loss_rate_pct) for r in claim.parcels.all()},
+            refuse=wrong_claim_state,
         )
     return claim
 
@@ -186,8 +193,18 @@ def claim_approve(*, claim, actor) -> Claim:
         amount = sum(row.amount_fen for row in claim.parcels.all())
         first, second = claim_parts_fen(amount)
         now = timezone.now()
-        claim.approve(at=now, amount_fen=amount, first_fen=first, second_fen=second)
-        claim.save()
+        transition(
+            claim,
+            "approve",
+            at=now,
+            amount_fen=amount,
+            first_fen=first,
+            second_fen=second,
+            actor=actor,
+            action="insurance.claim_approved",
+            payload={"amount_fen": amount, "first_fen": first, "second_fen": second},
+            refuse=wrong_claim_state,
+        )
         if amount:
             # The insurer pays the approved claim into the exchange's account; it is held per claim.
             ledger.post(
@@ -196,21 +213,18 @@ def claim_approve(*, claim, actor) -> Claim:
                 lines=[(ledger.BANK, amount, 0), (claim.held_account_key, 0, amount)],
                 actor=actor,
             )
-        audit.record(
-            action="insurance.claim_approved",
-            obj=claim,
-            actor=actor,
-            payload={"amount_fen": amount, "first_fen": first, "second_fen": second},
-        )
         _pay_part(claim, ClaimPayment.Part.FIRST, first, actor)
         days = conf.get(conf.INSPECTION_DAYS, county=claim.policy.county)
-        claim.mark_first_paid(at=now, due_on=timezone.localdate() + timedelta(days=days))
-        claim.save()
-        audit.record(
-            action="insurance.claim_first_paid",
-            obj=claim,
+        due_on = timezone.localdate() + timedelta(days=days)
+        transition(
+            claim,
+            "mark_first_paid",
+            at=now,
+            due_on=due_on,
             actor=actor,
-            payload={"first_fen": first, "due_on": claim.replanting_due_on.isoformat()},
+            action="insurance.claim_first_paid",
+            payload={"first_fen": first, "due_on": due_on.isoformat()},
+            refuse=wrong_claim_state,
         )
         transaction.on_commit(partial(notify.claim_approved, claim.pk))
     return claim
@@ -222,9 +236,14 @@ def claim_replanting_report(*, claim, actor) -> Claim:
         claim = lock_claim(claim)
         if claim.state != Claim.State.FIRST_PAID:
             raise WrongClaimState()
-        claim.report_replanting(at=timezone.now())
-        claim.save()
-        audit.record(action="insurance.replanting_reported", obj=claim, actor=actor)
+        transition(
+            claim,
+            "report_replanting",
+            at=timezone.now(),
+            actor=actor,
+            action="insurance.replanting_reported",
+            refuse=wrong_claim_state,
+        )
         transaction.on_commit(partial(notify.replanting_reported, claim.pk))
     return claim
 
@@ -238,13 +257,14 @@ def claim_pay_second(*, claim, actor) -> Claim:
         if claim.payments.filter(part=ClaimPayment.Part.SECOND).exists():
             raise SecondPartNotReleasable()
         _pay_part(claim, ClaimPayment.Part.SECOND, claim.second_fen, actor)
-        claim.mark_second_paid(at=timezone.now())
-        claim.save()
-        audit.record(
-            action="insurance.claim_second_paid",
-            obj=claim,
+        transition(
+            claim,
+            "mark_second_paid",
+            at=timezone.now(),
             actor=actor,
+            action="insurance.claim_second_paid",
             payload={"second_fen": claim.second_fen},
+            refuse=wrong_claim_state,
         )
         transaction.on_commit(partial(notify.second_paid, claim.pk))
     return claim
@@ -257,9 +277,16 @@ def _close(claim, transition_name, action, reason, actor):
         claim = lock_claim(claim)
         if claim.state not in (Claim.State.REPORTED, Claim.State.SURVEYED):
             raise WrongClaimState()
-        getattr(claim, transition_name)(at=timezone.now(), reason=reason)
-        claim.save()
-        audit.record(action=action, obj=claim, actor=actor, payload={"reason": reason})
+        transition(
+            claim,
+            transition_name,
+            at=timezone.now(),
+            reason=reason,
+            actor=actor,
+            action=action,
+            payload={"reason": reason},
+            refuse=wrong_claim_state,
+        )
     return claim
 
 

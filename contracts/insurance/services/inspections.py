@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 
 from contracts.documents.errors import BadScan
 from contracts.documents.services.signing import sniff_scan
-from marketplace import audit
 from marketplace.errors import Invalid
+from marketplace.fsm import transition
 
 from .. import conf, notify
 from ..errors import BadPhoto, InspectionTooEarly
 from ..models import Claim, Inspection, InspectionPhoto, private_storage
-from .claims import claim_pay_second, lock_claim
+from .claims import claim_pay_second, lock_claim, wrong_claim_state
 
 
 def _photo_bytes(upload):
@@ -97,20 +97,22 @@ def inspection_record(
             for name, ct, digest in stored
         )
         if accepted:
-            claim.accept(at=timezone.now())
+            method, moves = "accept", {"at": timezone.now()}
         else:
-            claim.fail_inspection(due_on=next_due_on)
-        claim.save()
-        audit.record(
-            action="insurance.inspection_recorded",
-            obj=claim,
+            method, moves = "fail_inspection", {"due_on": next_due_on}
+        transition(
+            claim,
+            method,
+            **moves,
             actor=inspector,
+            action="insurance.inspection_recorded",
             payload={
                 "accepted": accepted,
                 "replanted_mu": str(replanted),
                 "survival_rate_pct": str(survival),
                 "photos": [d for _n, _c, d in stored],
             },
+            refuse=wrong_claim_state,
         )
         transaction.on_commit(partial(notify.inspection_recorded, inspection.pk))
         if accepted:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from marketplace import audit
+from marketplace.fsm import transition
 
 from .. import ledger
 from ..errors import DepositNotHeld, InvalidAmount
@@ -50,13 +50,14 @@ def deposit_forfeit(*, payable, actor=None, reason):
             lines=[(payable.held_account_key, held, 0), (ledger.FORFEIT_INCOME, 0, held)],
             actor=actor,
         )
-        payable.disposition = Payable.Disposition.FORFEITED
-        payable.save(update_fields=["disposition"])
-        audit.record(
-            action="payments.deposit_forfeited",
-            obj=payable,
+        transition(
+            payable,
+            "forfeit",
             actor=actor,
+            action="payments.deposit_forfeited",
             payload={"amount_fen": held, "reason": str(reason), "rule": "R-DEAL-5"},
+            refuse=lambda _payable: DepositNotHeld(),
+            fields=[],
         )
     return txn
 
@@ -99,14 +100,15 @@ def deposit_apply(*, payable, fee_fen, price_fen, transferor_account_key, actor=
                 actor=actor,
             )
         applied = {"fee_fen": fee_part, "price_fen": price_part, "refund_fen": rest}
-        payable.disposition = Payable.Disposition.APPLIED
-        payable.metadata = {**payable.metadata, "applied": applied}
-        payable.save(update_fields=["disposition", "metadata"])
-        audit.record(
-            action="payments.deposit_applied",
-            obj=payable,
+        transition(
+            payable,
+            "apply_to_price",
+            applied=applied,
             actor=actor,
+            action="payments.deposit_applied",
             payload={**applied, "transferor_account": transferor_account_key, "rule": "R-DEAL-4"},
+            refuse=lambda _payable: DepositNotHeld(),
+            fields=["metadata"],
         )
     refund = None
     if rest:
