@@ -125,13 +125,14 @@ def test_the_operator_sees_where_the_households_money_is_and_gets_the_one_page_p
     page.goto(page.base_url + f"/desk/household/{household.pk}/")
     # then "where is my money?" is answered at the top: paid this year and what is due next
     paid = payouts_of(household).get().amount_fen
-    assert f"¥{paid / 100:.2f}" in page.get_by_test_id("money-paid").inner_text()
+    assert f"¥{paid / 100:,.2f}" in page.get_by_test_id("money-paid").inner_text()
     assert "租金" in page.get_by_test_id("money-due").inner_text()
     # the parcels are on the map, with who rents them until when
     assert page.get_by_test_id("household-map").locator("svg path").count() >= 1
     row = page.locator("[data-testid=household-parcels] tr[data-let=let]").first
     assert a.buyer.enterprise.name in row.inner_text()
-    assert a.deal.listing.term_end.strftime("%Y-%m-%d") in row.inner_text()
+    end = a.deal.listing.term_end
+    assert f"{end.year}年{end.month}月{end.day}日" in row.inner_text()
     assert page.locator("[data-testid=household-payouts] tr[data-payout=paid]").count() == 1
     # and the one-page PDF the operator hands over carries the same facts
     href = page.get_by_test_id("household-pdf").get_attribute("href")
@@ -144,7 +145,7 @@ def test_the_operator_sees_where_the_households_money_is_and_gets_the_one_page_p
     text = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True).stdout
     flat = "".join(text.split())
     assert household.name in flat and a.buyer.enterprise.name in flat
-    assert f"¥{paid / 100:.2f}" in flat
+    assert f"¥{paid / 100:,.2f}" in flat
 
 
 def test_the_households_own_login_signs_its_contract_online_with_an_sms_code(

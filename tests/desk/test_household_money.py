@@ -97,7 +97,8 @@ def test_parcels_are_on_a_map_with_who_holds_them_until_when(
     row = page[page.index(f'<tr data-parcel="{parcel.code}" data-let="let">') :]
     row = row[: row.index("</tr>")]
     assert awarded.buyer.enterprise.name in row
-    assert awarded.deal.listing.term_end.strftime("%Y-%m-%d") in row
+    end = awarded.deal.listing.term_end
+    assert f"{end.year}年{end.month}月{end.day}日" in row  # dates as UX.md writes them
 
 
 def _pdf_text(tmp_path, data):

@@ -35,7 +35,7 @@ def test_the_operator_sees_the_households_land_deal_rent_and_requests(client, aw
     page = client.get(reverse("desk:household", args=[household.pk])).content.decode()
     assert awarded.deal.listing.number in page and awarded.deal.number in page
     assert awarded.buyer.enterprise.name in page  # who rents the land
-    assert '<tr data-status="overdue">' in page and "10000.00" in page  # ¥10,000 overdue
+    assert '<tr data-status="overdue">' in page and "10,000.00" in page  # ¥10,000 overdue
     assert request.number in page
 
 
