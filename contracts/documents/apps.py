@@ -45,6 +45,11 @@ class ContractDocumentsConfig(AppConfig):
             {User.Role.STATION_OPERATOR},
         )
         register(
+            _("Lease contracts of the storage centre"),
+            "contract_documents:centre_contracts",
+            {User.Role.STORAGE_OPERATOR},
+        )
+        register(
             _("Deal documents"),
             "contract_documents:staff_documents",
             staff,

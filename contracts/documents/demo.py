@@ -143,17 +143,26 @@ def _scan():
 
 
 def _sign(deal, username):
+    """Party A, then the transferee `username` online. A household signs on paper at the
+    station (witnessed); the storage centre's operator `storage` signs online (R-STORE-5)."""
     contract = Contract.objects.exclude(state=Contract.State.VOID).get(deal=deal)
-    services.contract_sign_witnessed(
-        contract=contract,
-        operator=User.objects.get(username="station"),
-        scan=_scan(),
-        mark="fingerprint",
-        pdf_sha256=contract.current.sha256,
-        confirmed=True,
-        ip="127.0.0.1",
-    )
-    user = User.objects.get(username=username)
+    if services.centre_held(contract):
+        _sign_online(contract, User.objects.get(username="storage"))
+    else:
+        services.contract_sign_witnessed(
+            contract=contract,
+            operator=User.objects.get(username="station"),
+            scan=_scan(),
+            mark="fingerprint",
+            pdf_sha256=contract.current.sha256,
+            confirmed=True,
+            ip="127.0.0.1",
+        )
+    _sign_online(contract, User.objects.get(username=username))
+    services.contract_render_signed(contract_id=contract.pk)
+
+
+def _sign_online(contract, user):
     code = services.signing_code_send(contract=contract, user=user)
     services.contract_sign_online(
         contract=contract,
@@ -163,7 +172,6 @@ def _sign(deal, username):
         pdf_sha256=contract.current.sha256,
         ip="127.0.0.1",
     )
-    services.contract_render_signed(contract_id=contract.pk)
 
 
 def _demo_password():

@@ -15,6 +15,14 @@ class NotAParty(NotAllowed):
     default_message = _("You cannot sign this contract.")
 
 
+class CentreSignsOnline(NotAllowed):
+    code = "centre_signs_online"
+    default_message = _(
+        "The storage centre is Party A of this contract: a storage operator of the centre signs "
+        "it online. The station does not witness it (R-STORE-5, R-DEAL-2)."
+    )
+
+
 class NoPhone(NotAllowed):
     code = "no_phone"
     field = "code"

@@ -41,6 +41,7 @@ def contract_get(*, number) -> Contract:
             "deal__listing__county",
             "deal__listing__township",
             "deal__listing__transferor_household",
+            "deal__listing__transferor_storage_center",
             "transferee",
             "current",
             "final",
@@ -82,12 +83,33 @@ def contracts_for_station(user):
         return qs.none()
     from django.db.models import Q
 
-    return qs.filter(
-        Q(deal__listing__station_id=user.station_id)
-        | Q(
-            deal__listing__station__isnull=True, deal__listing__township_id=user.station.township_id
+    return (
+        qs.filter(
+            Q(deal__listing__station_id=user.station_id)
+            | Q(
+                deal__listing__station__isnull=True,
+                deal__listing__township_id=user.station.township_id,
+            )
         )
-    ).order_by("sign_by")
+        # the storage centre signs its own contracts online: no station witnesses (R-STORE-5)
+        .filter(deal__listing__transferor_storage_center__isnull=True)
+        .order_by("sign_by")
+    )
+
+
+def contracts_for_storage_centre(user):
+    """Lease contracts whose transferor (Party A) is the storage operator's centre: its blocks
+    let through the exchange (R-STORE-5), awaiting (or having) the centre's signature."""
+    if not policy.is_storage_operator(user) or user.storage_center_id is None:
+        return Contract.objects.none()
+    return (
+        Contract.objects.filter(
+            state__in=[Contract.State.READY, Contract.State.SIGNED],
+            deal__listing__transferor_storage_center_id=user.storage_center_id,
+        )
+        .select_related("deal__listing", "current", "final", "transferee")
+        .order_by("sign_by")
+    )
 
 
 def deal_get_for_staff(*, number, user) -> Deal:

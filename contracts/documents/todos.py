@@ -2,7 +2,8 @@
 
 Staff (their county, through `scope_queryset`): contracts awaiting signature, deal payments and
 rent overdue, certificates to issue. The station: contracts its households sign at the counter.
-A bidder: contracts to sign, deal payments due.
+A bidder: contracts to sign, deal payments due. A storage operator: lease contracts of its
+centre's blocks awaiting the centre's online signature as Party A (R-STORE-5, R-DEAL-2).
 """
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -15,7 +16,11 @@ from marketplace.permissions import is_exchange_staff, scope_queryset
 from marketplace.todos import todo
 
 from .models import Certificate, Contract, RentInstalment, Settlement, Signature
-from .selectors import contracts_for_enterprise, contracts_for_station
+from .selectors import (
+    contracts_for_enterprise,
+    contracts_for_station,
+    contracts_for_storage_centre,
+)
 
 
 def _unsigned_by(party):
@@ -102,6 +107,26 @@ def station_todos(user):
     ]
 
 
+def centre_todos(user):
+    now = timezone.now()
+    waiting = (
+        contracts_for_storage_centre(user)
+        .filter(state=Contract.State.READY)
+        .filter(_unsigned_by(Signature.Party.TRANSFEROR))
+        .aggregate(n=Count("pk"), late=Count("pk", filter=Q(sign_by__lt=now)))
+    )
+    return [
+        todo(
+            "centre_contracts_to_sign",
+            _("Lease contracts awaiting the centre's signature"),
+            waiting["n"],
+            "contract_documents:centre_contracts",
+            urgent=waiting["late"],
+            order=11,
+        ),
+    ]
+
+
 def bidder_todos(user):
     now = timezone.now()
     to_sign = (
@@ -140,4 +165,6 @@ def document_todos(user):
         return station_todos(user)
     if user.role == User.Role.AGRIBUSINESS and user.enterprise_id:
         return bidder_todos(user)
+    if user.role == User.Role.STORAGE_OPERATOR and user.storage_center_id:
+        return centre_todos(user)
     return []

@@ -16,6 +16,7 @@ urlpatterns = [
     path("contract/<str:number>/code/", views.contract_send_code, name="send_code"),
     path("contract/<str:number>/sign/", views.contract_sign, name="sign"),
     path("payment/<str:number>/", views.payment_page, name="payment"),
+    path("centre/", views.centre_contracts, name="centre_contracts"),
     path("station/", views.station_signing, name="station_signing"),
     path("station/contract/<str:number>/", views.station_contract, name="station_contract"),
     path("staff/", views.staff_documents, name="staff_documents"),

@@ -107,6 +107,8 @@ def contract_page(request, number, *, error=None, field=None, shown_code=None):
             "error_field": field,
             "shown_code": shown_code,
             "settlement": getattr(contract, "settlement", None),
+            # Party A is the storage centre: its operator signs here, no station (R-STORE-5)
+            "centre_held": services.centre_held(contract),
         },
         status=422 if error else 200,
     )
@@ -164,6 +166,22 @@ def payment_page(request, number):
     )
 
 
+# ---------------------------------------------------------------- storage centre
+
+
+@login_required
+def centre_contracts(request):
+    """The storage operator's lease contracts: its centre's blocks let through the exchange,
+    signed online by the centre as Party A (R-STORE-5, R-DEAL-2)."""
+    if request.user.role != User.Role.STORAGE_OPERATOR:
+        raise PermissionDenied
+    rows = [
+        {"contract": contract, "signed": selectors_signed(contract)}
+        for contract in selectors.contracts_for_storage_centre(request.user)
+    ]
+    return render(request, "contract_documents/centre_list.html", {"rows": rows})
+
+
 # ---------------------------------------------------------------- station
 
 
@@ -214,6 +232,7 @@ def station_contract(request, number):
             "error": error,
             "error_field": field,
             "marks": [Signature.Mark.SIGNATURE, Signature.Mark.FINGERPRINT],
+            "centre_held": services.centre_held(contract),
         },
         status=422 if error else 200,
     )

@@ -153,6 +153,10 @@ ROUTES = {
             "forestry": "403 403",
         },
     },
+    "contract_documents:centre_contracts": {
+        "GET": {"*": "403", "anon": "L", "storage": "200"},
+        "POST": {"*": "403", "anon": "L", "storage": "200"},
+    },
     "contract_documents:my_contracts": {
         "GET": {"*": "403", "anon": "L", "agri_reg": "200", "agri_none": "200"},
         "POST": {"*": "403", "anon": "L", "agri_reg": "200", "agri_none": "200"},

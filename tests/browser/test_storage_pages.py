@@ -1,6 +1,7 @@
 """Browser tests of floor-price storage (issue 11): the station's offer step (quote, then the
-offer with the floor per mu per year, the yearly guarantee and the total) and the storage
-operator's block map (a suggestion selected on the map, formed into a block)."""
+offer with the floor per mu per year, the yearly guarantee and the total), the storage
+operator's block map (a suggestion selected on the map, formed into a block), and the storage
+operator signing the let block's lease contract online as Party A (R-STORE-5, R-DEAL-2)."""
 
 import pytest
 
@@ -114,3 +115,64 @@ def test_an_auditor_reads_the_countys_blocks_and_exposure(page):
     assert page.get_by_test_id("block-list-form").count() == 0  # auditors never write
     page.goto(page.base_url + "/storage/exposure/")
     assert "审计连片" in page.get_by_test_id("exposure-blocks").inner_text()
+
+
+def test_the_storage_operator_signs_the_blocks_lease_contract_online_from_the_dashboard(
+    page, settings, django_capture_on_commit_callbacks
+):
+    """R-STORE-5, R-DEAL-2: the centre is Party A; its operator signs with the login password
+    and a one-time code sent by SMS only, on the current PDF; no station is involved."""
+    _patient(page)
+    from contracts.documents.models import Signature
+    from marketplace.models import Notification, SmsMessage, User
+    from tests.storage.factories import let_block
+
+    settings.CONTRACT_DOCUMENTS = {"SHOW_SIGNING_CODE": True}
+    let = let_block(django_capture_on_commit_callbacks)
+    operator = let.scene.storage_operator
+    User.objects.filter(pk=operator.pk).update(phone="13707430009")
+    contract = let.contract
+    login(page, operator.username)
+    # given the dashboard's to-do: one lease contract awaits the centre's signature
+    page.goto(page.base_url + "/console/")
+    todo = page.locator("[data-todo=centre_contracts_to_sign]")
+    assert todo.get_attribute("data-count") == "1"
+    todo.locator("a").click()
+    page.wait_for_load_state()
+    row = page.get_by_test_id("centre-contract")
+    assert contract.number in row.inner_text() and let.buyer.enterprise.name in row.inner_text()
+    row.get_by_test_id("open-contract").click()
+    page.wait_for_load_state()
+    # the page says who signs for whom and offers the online signature
+    assert let.scene.centre.name in page.get_by_test_id("centre-signs").inner_text()
+    assert page.get_by_test_id("sha256").inner_text() == contract.current.sha256
+    page.get_by_test_id("send-code").click()
+    page.wait_for_load_state()
+    code = page.get_by_test_id("demo-code").locator("strong").inner_text()
+    # the code went by SMS only, never to the operator's inbox
+    assert SmsMessage.objects.filter(phone="13707430009", text__contains=code).exists()
+    assert not Notification.objects.filter(recipient=operator, body__contains=code).exists()
+    # a wrong password is refused next to the field, nothing is signed
+    page.fill("#id_password", "wrong-password")
+    page.fill("#id_code", code)
+    with page.expect_navigation():
+        page.get_by_test_id("sign").click()
+    assert page.get_by_test_id("error").is_visible()
+    assert not Signature.objects.filter(contract=contract).exists()
+    page.fill("#id_password", "pw-12345678")
+    page.fill("#id_code", code)
+    with page.expect_navigation():
+        page.get_by_test_id("sign").click()
+    # then Party A is signed online for the centre; the transferee has still to sign
+    assert page.get_by_test_id("sig-transferor").locator(".badge.ok").is_visible()
+    assert page.get_by_test_id("sig-transferee").locator(".badge.warn").is_visible()
+    assert page.get_by_test_id("sign-form").count() == 0
+    signature = Signature.objects.get(contract=contract)
+    assert (signature.party, signature.method, signature.signer_id) == (
+        "transferor",
+        "online",
+        operator.pk,
+    )
+    assert signature.pdf_sha256 == contract.current.sha256 and signature.witnessed_by is None
+    page.goto(page.base_url + "/console/")
+    assert page.locator("[data-todo=centre_contracts_to_sign]").get_attribute("data-count") == "0"

@@ -1,11 +1,13 @@
 """The storage part of seed_demo (issue 11, item 8): stored parcels of relocated households in
 two villages of 古丈县 (one after a failed listing whose offer was accepted, R-FAIL-2), a block let
-to an agribusiness with a surplus paid (R-STORE-5/6), a block listed and announced and public as
-stored land, stored parcels still to be formed into blocks; the ledger balances."""
+to an agribusiness (its lease signed online by the centre) with a surplus paid (R-STORE-5/6), a
+block listed and announced and public as stored land, stored parcels still to be formed into
+blocks; the ledger balances."""
 
 import pytest
 from django.core.management import call_command
 
+from contracts.documents.models import Signature
 from contracts.models import Deal
 from contracts.storage.models import (
     Block,
@@ -40,6 +42,10 @@ def test_seed_demo_leaves_the_storage_scene_the_issue_describes(settings, client
     let = Block.objects.get(name="一号连片")
     deal = Deal.objects.get(listing__right=let.right)
     assert deal.state == Deal.State.COMPLETE and deal.transferee is not None
+    # its lease was signed for the centre online by its storage operator, no station (R-STORE-5)
+    party_a = Signature.objects.get(contract__deal=deal, party="transferor")
+    assert (party_a.method, party_a.signer.username) == ("online", "storage")
+    assert party_a.witnessed_by is None and not party_a.scan
     rent = BlockRent.objects.get(block=let)
     assert rent.rent_fen > rent.floor_fen and rent.households_fen > 0
     assert rent.source.startswith(deal.number)

@@ -32,6 +32,7 @@ from .schedule import rent_schedule
 from .signing import (
     can_sign_online,
     can_witness,
+    centre_held,
     contract_sign_online,
     contract_sign_witnessed,
     online_party,
@@ -43,6 +44,7 @@ __all__ = [
     "can_sign_online",
     "online_party",
     "can_witness",
+    "centre_held",
     "certificate_batch_run",
     "certificate_batch_start",
     "certificate_issue",

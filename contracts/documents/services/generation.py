@@ -164,12 +164,21 @@ def _tell_parties_ready(deal, contract, *, first_time):
         body=body,
         url=contract.get_absolute_url(),
     )
-    notify_users(
-        recipients.station_operators(deal),
-        subject=subject,
-        body=body,
-        url=reverse("contract_documents:station_contract", args=[contract.number]),
-    )
+    if deal.listing.transferor_storage_center_id:
+        # the storage centre is Party A: its operators sign online on the contract page
+        notify_users(
+            recipients.storage_operators(deal),
+            subject=subject,
+            body=body,
+            url=contract.get_absolute_url(),
+        )
+    else:
+        notify_users(
+            recipients.station_operators(deal),
+            subject=subject,
+            body=body,
+            url=reverse("contract_documents:station_contract", args=[contract.number]),
+        )
     household = deal.listing.transferor_household
     if household is not None:  # by SMS, its own login, or its station's inbox (issue 13)
         notification_send(

@@ -1,6 +1,8 @@
 """Signing (R-DEAL-2): the transferee online (password + one-time code), the household online
 with its own login (the same password + one-time code by SMS, issue 13) or on paper at its
-station (scan uploaded, witnessed by the operator). Each signature binds the SHA-256 of
+station (scan uploaded, witnessed by the operator). When the storage centre is the transferor
+(a block of stored land, R-STORE-5), a storage operator of that centre signs Party A online the
+same way; the station's witnessed path is refused for it. Each signature binds the SHA-256 of
 the exact PDF signed; a signature of anything but the current version is refused."""
 
 import hmac
@@ -25,6 +27,7 @@ from .. import conf, recipients
 from ..errors import (
     AlreadySigned,
     BadScan,
+    CentreSignsOnline,
     DeadlinePassed,
     NoPhone,
     NotAParty,
@@ -50,22 +53,34 @@ def _code_hash(code: str) -> str:
 
 
 def can_sign_online(contract, user) -> bool:
-    """The transferee's agribusiness users and the transferor household's own login sign online
-    (`contract_documents.sign_online`)."""
+    """The transferee's agribusiness users, the transferor household's own login and the storage
+    operators of a transferor storage centre sign online (`contract_documents.sign_online`)."""
     from ..permissions import may_sign_online
 
     return bool(may_sign_online(user, contract))
 
 
 def online_party(contract, user) -> str | None:
-    """The party a user signs for online: transferee (Party B), transferor (Party A) or None."""
-    from ..permissions import is_transferee, is_transferor_household
+    """The party a user signs for online: transferee (Party B), transferor (Party A: the
+    household's own login, or a storage operator of the transferor centre, R-STORE-5) or None."""
+    from ..permissions import (
+        is_transferee,
+        is_transferor_household,
+        is_transferor_storage_operator,
+    )
 
     if is_transferee(user, contract):
         return Signature.Party.TRANSFEREE
-    if is_transferor_household(user, contract):
+    if is_transferor_household(user, contract) or is_transferor_storage_operator(user, contract):
         return Signature.Party.TRANSFEROR
     return None
+
+
+def centre_held(contract) -> bool:
+    """The storage centre is the contract's transferor: Party A signs online (R-STORE-5)."""
+    from ..permissions import centre_held as held
+
+    return held(contract)
 
 
 def can_witness(contract, user) -> bool:
@@ -153,8 +168,9 @@ def _check_code(contract, user, code, now):
 def contract_sign_online(
     *, contract, user, password, code, pdf_sha256, ip=None, request=None
 ) -> Signature:
-    """The transferee — or the transferor household with its own login — signs the current
-    version online: password again + one-time code (sent by SMS only).
+    """The transferee — or Party A: the transferor household with its own login, or a storage
+    operator of the transferor storage centre (R-STORE-5) — signs the current version online:
+    password again + one-time code (sent by SMS only).
 
     With the request, the password check is the login's: a wrong one counts toward the lockout
     of the username from that address, and a locked-out user or address is refused (issue 14).
@@ -176,11 +192,15 @@ def contract_sign_online(
         contract = lock_contract(contract)
         _check_signable(contract, pdf_sha256=pdf_sha256, party=party, now=now)
         SigningCode.objects.filter(pk=code_row.pk).update(used_at=now)
+        listing = contract.deal.listing
         signed_for = (
             contract.transferee.name
             if party == Signature.Party.TRANSFEREE
-            else str(contract.deal.listing.transferor)
+            else str(listing.transferor)
         )
+        signer = f"{user}"
+        if party == Signature.Party.TRANSFEROR and listing.transferor_storage_center_id:
+            signer = f"经办人 {user}"  # the centre's storage operator signs for it (R-STORE-5)
         signature = Signature.objects.create(
             contract=contract,
             document=contract.current,
@@ -188,7 +208,7 @@ def contract_sign_online(
             method=Signature.Method.ONLINE,
             mark=Signature.Mark.ELECTRONIC,
             signer=user,
-            signer_name=f"{signed_for}（{user}）",
+            signer_name=f"{signed_for}（{signer}）",
             signed_at=now,
             ip=ip or None,
             pdf_sha256=contract.current.sha256,
@@ -224,8 +244,11 @@ def contract_sign_witnessed(
     *, contract, operator, scan, mark, pdf_sha256, confirmed, ip=None
 ) -> Signature:
     """The household signed (or fingerprinted) the printout at the station; the operator uploads
-    the scan and confirms. Records that it was witnessed, and the hashes of PDF and scan."""
+    the scan and confirms. Records that it was witnessed, and the hashes of PDF and scan.
+    Refused for a contract of the storage centre, which signs online (R-STORE-5, R-DEAL-2)."""
     now = timezone.now()
+    if centre_held(contract):
+        raise CentreSignsOnline()
     if not can_witness(contract, operator):
         raise NotAParty()
     if mark not in (Signature.Mark.SIGNATURE, Signature.Mark.FINGERPRINT):
@@ -272,20 +295,19 @@ def contract_sign_witnessed(
 
 
 def _after_signature(contract, signature, *, actor):
-    audit.record(
-        action="contract.signed",
-        obj=contract,
-        actor=actor,
-        payload={
-            "party": signature.party,
-            "method": signature.method,
-            "mark": signature.mark,
-            "pdf_sha256": signature.pdf_sha256,
-            "scan_sha256": signature.scan_sha256,
-            "ip": signature.ip,
-            "rule": "R-DEAL-2",
-        },
-    )
+    payload = {
+        "party": signature.party,
+        "method": signature.method,
+        "mark": signature.mark,
+        "pdf_sha256": signature.pdf_sha256,
+        "scan_sha256": signature.scan_sha256,
+        "ip": signature.ip,
+        "rule": "R-DEAL-2",
+    }
+    listing = contract.deal.listing
+    if signature.party == Signature.Party.TRANSFEROR and listing.transferor_storage_center_id:
+        payload["storage_center"] = listing.transferor_storage_center_id  # R-STORE-5
+    audit.record(action="contract.signed", obj=contract, actor=actor, payload=payload)
     if signed_parties(contract) != {Signature.Party.TRANSFEROR, Signature.Party.TRANSFEREE}:
         return
     from ..tasks import render_signed_contract_task
@@ -305,8 +327,12 @@ def _after_signature(contract, signature, *, actor):
     payment_start(deal=deal, contract=contract, now=now)
     transaction.on_commit(partial(render_signed_contract_task.delay, contract.pk))
     notify_users(
-        recipients.station_operators(deal),
+        recipients.transferor_operators(deal),
         subject=_("Contract %(number)s is signed by both parties") % {"number": contract.number},
-        body=_("The transferee now pays through the exchange; the household is paid after that."),
+        body=_(
+            "The transferee now pays through the exchange; the storage centre is paid after that."
+        )
+        if deal.listing.transferor_storage_center_id
+        else _("The transferee now pays through the exchange; the household is paid after that."),
         url=contract.get_absolute_url(),
     )
