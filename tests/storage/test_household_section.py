@@ -25,4 +25,4 @@ def test_the_operator_sees_each_guarantee_year_on_the_household_page(client):
         page.count("<tr data-status=")
         == GuaranteeInstalment.objects.filter(contract=contract).count()
     )
-    assert f"{fen_to_yuan(first.total_fen):.2f}" in page
+    assert f"{fen_to_yuan(first.total_fen):,.2f}" in page
