@@ -3,12 +3,14 @@
 Staff (their county, through `scope_queryset`): contracts awaiting signature, deal payments and
 rent overdue, certificates to issue. The station: contracts its households sign at the counter.
 A bidder: contracts to sign, deal payments due. A storage operator: lease contracts of its
-centre's blocks awaiting the centre's online signature as Party A (R-STORE-5, R-DEAL-2).
+centre's blocks awaiting the centre's online signature as Party A (R-STORE-5, R-DEAL-2). A
+household's own login: its contracts to sign (R-DEAL-2).
 """
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contracts.models import Deal
 from marketplace.models import User
@@ -158,6 +160,29 @@ def bidder_todos(user):
     ]
 
 
+def household_todos(user):
+    """The household's own login: its contracts awaiting its signature (online, issue 13, or at
+    the station), which its page offers to sign."""
+    now = timezone.now()
+    waiting = (
+        Contract.objects.filter(
+            state=Contract.State.READY, deal__listing__transferor_household_id=user.household_id
+        )
+        .filter(_unsigned_by(Signature.Party.TRANSFEROR))
+        .aggregate(n=Count("pk"), late=Count("pk", filter=Q(sign_by__lt=now)))
+    )
+    return [
+        todo(
+            "household_contracts_to_sign",
+            pgettext_lazy("household to-do", "Contracts for you to sign"),
+            waiting["n"],
+            "desk:my_household",
+            urgent=waiting["late"],
+            order=10,
+        ),
+    ]
+
+
 def document_todos(user):
     if is_exchange_staff(user):
         return staff_todos(user)
@@ -167,4 +192,6 @@ def document_todos(user):
         return bidder_todos(user)
     if user.role == User.Role.STORAGE_OPERATOR and user.storage_center_id:
         return centre_todos(user)
+    if user.role == User.Role.HOUSEHOLD and user.household_id:
+        return household_todos(user)
     return []

@@ -101,6 +101,13 @@ def test_the_household_signs_through_its_pages(client, awarded, django_capture_o
     user = _household_user(awarded)
     contract = awarded.contract
     client.force_login(user)
+    # the dashboard says a contract waits for the household and leads to its page (R-DEAL-2)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    todo = re.search(
+        r'data-todo="household_contracts_to_sign" data-count="(\d+)">\s*<a href="([^"]+)"',
+        dashboard,
+    )
+    assert todo.groups() == ("1", reverse("desk:my_household"))
     page = client.get(reverse("desk:household", args=[user.household_id])).content.decode()
     assert f'href="{contract.get_absolute_url()}" data-testid="sign-online"' in page
     assert client.get(contract.get_absolute_url()).status_code == 200
@@ -123,6 +130,8 @@ def test_the_household_signs_through_its_pages(client, awarded, django_capture_o
     assert contract.signatures.get().party == Signature.Party.TRANSFEROR
     page = client.get(reverse("desk:household", args=[user.household_id])).content.decode()
     assert 'data-testid="sign-online"' not in page
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert 'data-todo="household_contracts_to_sign" data-count="0"' in dashboard
     # another household's login cannot even read the contract
     client.force_login(
         factories.UserFactory(role="household", household=factories.HouseholdFactory())
