@@ -1,4 +1,9 @@
-"""The staff console's parcel import: a job row whose progress the page polls (Celery task)."""
+"""The staff console's parcel import: a job row whose progress the page polls (Celery task).
+
+The job's state moves only by `marketplace.fsm.transition` (saved and audited) in short atomic
+blocks: the file is stored before the job's row is written and read after the job is started,
+never inside a transaction (STYLE.md; `marketplace.io_guard`).
+"""
 
 from functools import partial
 
@@ -6,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from marketplace import audit
+from marketplace.fsm import transition
+from marketplace.io_guard import refuse_in_transaction
 
 from .importer import ImportFormatError, import_parcels
 from .models import ParcelImport
@@ -14,11 +21,12 @@ PROGRESS_EVERY = 250
 
 
 def parcel_import_start(*, upload, dry_run, actor) -> ParcelImport:
-    """Store the file, create the job and queue its run after commit."""
+    """Store the file (before any transaction), create the job and queue its run after commit."""
+    job = ParcelImport(original_name=upload.name[:200], dry_run=dry_run, created_by=actor)
+    refuse_in_transaction("parcel import file write")
+    job.file.save(upload.name, upload, save=False)
     with transaction.atomic():
-        job = ParcelImport.objects.create(
-            file=upload, original_name=upload.name[:200], dry_run=dry_run, created_by=actor
-        )
+        job.save()
         audit.record(
             action="parcels.import_started",
             obj=job,
@@ -33,16 +41,17 @@ def parcel_import_start(*, upload, dry_run, actor) -> ParcelImport:
 
 def parcel_import_run(*, job_id) -> ParcelImport:
     """Check and (unless a trial run) import the job's file; idempotent once finished."""
-    job = ParcelImport.objects.get(pk=job_id)
-    if job.finished_at is not None:
-        return job
-    job.status = ParcelImport.Status.RUNNING
-    job.save(update_fields=["status"])
+    with transaction.atomic():
+        job = ParcelImport.objects.select_for_update().get(pk=job_id)
+        if job.finished:
+            return job
+        transition(job, "start", actor=job.created_by, action="parcels.import_running")
 
     def progress(done, total):
         # Saved outside the import's own transaction so that the page sees it move.
         ParcelImport.objects.filter(pk=job.pk).update(processed=done, total=total)
 
+    refuse_in_transaction("parcel import file read")
     with job.file.open("rb") as fh:
         data = fh.read()
     try:
@@ -50,18 +59,35 @@ def parcel_import_run(*, job_id) -> ParcelImport:
             job.original_name, data, dry_run=job.dry_run, actor=job.created_by, progress=progress
         )
     except ImportFormatError as exc:
-        job.errors = [{"line": 0, "code": "", "reason": str(exc)}]
-        job.status = ParcelImport.Status.FAILED
+        total = imported = 0
+        errors = [{"line": 0, "code": "", "reason": str(exc)}]
     else:
-        job.total = job.processed = result.total
-        job.errors = [e.as_dict() for e in result.errors]
-        job.imported = result.imported
-        if result.errors:
-            job.status = ParcelImport.Status.FAILED
+        total, imported = result.total, result.imported
+        errors = [e.as_dict() for e in result.errors]
+    return _finish(job_id, total=total, imported=imported, errors=errors)
+
+
+def _finish(job_id, *, total, imported, errors) -> ParcelImport:
+    """Record the report and move the job to failed, checked (a trial run) or done, unless a
+    redelivered run of the same job finished it meanwhile (its report stands)."""
+    with transaction.atomic():
+        job = ParcelImport.objects.select_for_update().get(pk=job_id)
+        if job.finished:
+            return job
+        job.total = job.processed = total
+        job.imported, job.errors = imported, errors
+        if errors:
+            method, action = "fail", "parcels.import_failed"
         elif job.dry_run:
-            job.status = ParcelImport.Status.CHECKED
+            method, action = "mark_checked", "parcels.import_checked"
         else:
-            job.status = ParcelImport.Status.DONE
-    job.finished_at = timezone.now()
-    job.save()
-    return job
+            method, action = "finish", "parcels.import_done"
+        return transition(
+            job,
+            method,
+            actor=job.created_by,
+            action=action,
+            payload={"total": total, "imported": imported, "errors": len(errors)},
+            fields=["total", "processed", "imported", "errors", "finished_at"],
+            at=timezone.now(),
+        )

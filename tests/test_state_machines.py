@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django_fsm import FSMFieldMixin
 
 from contracts.documents.models import Contract, RentInstalment, Settlement
+from contracts.insurance.models import PolicyImport
 from contracts.models import (
     Auction,
     Deal,
@@ -25,7 +26,7 @@ from contracts.models import (
     QualificationReview,
     Registration,
 )
-from listings.models import Listing
+from listings.models import Listing, ParcelImport
 from marketplace.audit import events_for
 from marketplace.errors import Conflict
 from marketplace.fsm import transition
@@ -45,9 +46,15 @@ PROTECTED = (
     *REGISTRATION,
     Delivery,
     *PAYMENTS,
+    ParcelImport,
+    PolicyImport,
 )
 PACKAGES = ("marketplace", "listings", "valuation", "contracts", "cms")
 STATE_NAMES = ("state", "disposition")
+# A field of these names with choices is a state kept under another name (an import job's
+# `status` was one, moved by hand); checked on the project's own models (Wagtail's workflow
+# states keep a `status`).
+STATE_LIKE_NAMES = ("status",)
 
 
 def test_no_model_of_any_installed_app_keeps_a_state_in_a_plain_field():
@@ -57,6 +64,18 @@ def test_no_model_of_any_installed_app_keeps_a_state_in_a_plain_field():
         for m in apps.get_models()
         for f in m._meta.concrete_fields
         if f.name in STATE_NAMES and not isinstance(f, FSMFieldMixin)
+    ]
+    assert plain == []
+
+
+def test_no_model_of_the_project_keeps_a_state_in_a_plain_status_field():
+    """Issue 15 §4: every model state field is an FSM field, whatever it is called."""
+    plain = [
+        f"{m._meta.label}.{f.name}"
+        for m in apps.get_models()
+        if m.__module__.split(".")[0] in PACKAGES
+        for f in m._meta.concrete_fields
+        if f.name in STATE_LIKE_NAMES and f.choices and not isinstance(f, FSMFieldMixin)
     ]
     assert plain == []
 
@@ -94,16 +113,32 @@ def _python_files(packages=PACKAGES):
                 yield path
 
 
-# `obj.state = …`, `obj.disposition = …`, and either in a tuple assignment.
+# `obj.state = …`, `obj.disposition = …`, `obj.status = …`, and any in a tuple assignment.
+_NAMES = "|".join((*STATE_NAMES, *STATE_LIKE_NAMES))
 ASSIGNMENT = re.compile(
-    r"^\s*[\w.\[\]]+\.(state|disposition)\s*(=[^=]|,[^=]*=[^=])"
-    r"|^\s*[\w.\[\], ]+,\s*[\w.\[\]]+\.(state|disposition)\s*(,[^=]*)?=[^=]"
+    rf"^\s*[\w.\[\]]+\.({_NAMES})\s*(=[^=]|,[^=]*=[^=])"
+    rf"|^\s*[\w.\[\], ]+,\s*[\w.\[\]]+\.({_NAMES})\s*(,[^=]*)?=[^=]"
 )
+# `.status = …` lines that set no model's field, with the reason (path, line as written).
+NOT_A_MODEL_STATE = {
+    (
+        "contracts/storage/selectors.py",
+        "row.status = instalment_status(row, today=today)",
+    ): "a display attribute computed for the page on a selector's row, not a field",
+    (
+        "marketplace/payments/gateway/fake.py",
+        "self.status = status",
+    ): "the fake gateway's HTTP response object (tests and demo), not a model",
+}
+# `.update(status=…)` statements that update no queryset, with the reason (path, first line).
+NOT_A_MODEL_UPDATE = {
+    ("marketplace/payments/gateway/fake.py", "intent.update("): (
+        "the fake gateway's payment intent, a dict in the fake Stripe's memory"
+    ),
+}
 # `[.filter(…)].update(…, state=…)`: group 1 is the filter, group 2 the field updated.
 _ARGS = r"(?:[^()]|\([^()]*\))*"
-BULK_UPDATE = re.compile(
-    rf"(\.filter\({_ARGS}\))?\.update\({_ARGS}?\b(state|disposition)\s*=", re.S
-)
+BULK_UPDATE = re.compile(rf"(\.filter\({_ARGS}\))?\.update\({_ARGS}?\b({_NAMES})\s*=", re.S)
 
 
 def _bulk_updates(text):
@@ -119,21 +154,46 @@ def _bulk_updates(text):
 def test_no_module_updates_a_state_in_bulk_except_to_claim_a_row():
     """`qs.update(state=…)` skips the transition and the audit: allowed only as an atomic claim,
     on a queryset filtered on the old state in the same statement (one worker wins it)."""
-    offenders = [
-        f"{path.relative_to(ROOT)}:{number}"
-        for path in _python_files()
-        for number in _bulk_updates(path.read_text(encoding="utf-8"))
-    ]
+    offenders, allowed = [], set()
+    for path in _python_files():
+        relative, text = path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for number in _bulk_updates(text):
+            if (relative, lines[number - 1].strip()) in NOT_A_MODEL_UPDATE:
+                allowed.add((relative, lines[number - 1].strip()))
+            else:
+                offenders.append(f"{relative}:{number}")
     assert offenders == []
+    assert allowed == set(NOT_A_MODEL_UPDATE)
 
 
 def test_no_module_assigns_a_state_by_hand():
-    offenders = []
+    offenders, allowed = [], set()
     for path in _python_files():
+        relative = path.relative_to(ROOT).as_posix()
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if ASSIGNMENT.search(line):
-                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+            if not ASSIGNMENT.search(line):
+                continue
+            if (relative, line.strip()) in NOT_A_MODEL_STATE:
+                allowed.add((relative, line.strip()))
+            else:
+                offenders.append(f"{relative}:{number}: {line.strip()}")
     assert offenders == []
+    # an exception whose line is gone is dropped from the list, not kept to excuse a new one
+    assert allowed == set(NOT_A_MODEL_STATE)
+
+
+def test_the_status_exceptions_are_no_models_fields():
+    """The allowed `.status =` lines set an attribute of something that is not a model with a
+    `status` field: no model of the project has one (checked on the models themselves)."""
+    with_status = [
+        m._meta.label
+        for m in apps.get_models()
+        if m.__module__.split(".")[0] in PACKAGES
+        for f in m._meta.concrete_fields
+        if f.name in STATE_LIKE_NAMES
+    ]
+    assert with_status == []
 
 
 def test_the_source_checks_catch_what_they_look_for():
@@ -142,6 +202,10 @@ def test_the_source_checks_catch_what_they_look_for():
     assert ASSIGNMENT.search("    delivery.state, delivery.sent_at = SENT, now")
     assert ASSIGNMENT.search("    delivery.sent_at, delivery.state = now, SENT")
     assert not ASSIGNMENT.search("    if deal.state == Deal.State.AUCTION:")
+    assert ASSIGNMENT.search("        job.status = ParcelImport.Status.DONE")
+    assert ASSIGNMENT.search("    job.errors, job.status = [], DONE")
+    assert not ASSIGNMENT.search('    if job.status == "done":')
+    assert _bulk_updates("PolicyImport.objects.filter(pk=1).update(status='running')") == [1]
     assert _bulk_updates("Deposit.objects.filter(pk=1).update(state='held')") == [1]
     assert _bulk_updates("qs.update(\n    attempts=2,\n    disposition='applied')") == [1]
     claim = "Delivery.objects.filter(pk=1, state=QUEUED).update(state=SENDING, attempts=F('a') + 1)"
@@ -190,10 +254,20 @@ def test_every_machine_of_a_deal_its_payments_and_the_deliveries_is_documented()
     assert machines - {(m.model.__name__, m.fsm_field) for m in MACHINES} == set()
 
 
+def test_the_import_jobs_machines_are_documented():
+    from contracts.management.commands.deal_states_doc import MACHINES
+
+    assert {(m.model, m.fsm_field) for m in MACHINES} >= {
+        (ParcelImport, "state"),
+        (PolicyImport, "state"),
+    }
+
+
 def test_the_state_documents_are_generated_from_the_code():
     # docs/deal-, registration-, qualification-review-, deposit-, negotiated-offer-,
     # objection-, auction-, contract-, settlement-, rent-instalment-, payable-,
-    # payable-disposition-, refund-, payout-, payout-batch- and delivery-states.md
+    # payable-disposition-, refund-, payout-, payout-batch-, delivery-, parcel-import- and
+    # policy-import-states.md
     call_command("deal_states_doc", "--check")
 
 

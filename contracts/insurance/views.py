@@ -366,11 +366,11 @@ def import_status(request, pk):
     job = _import_job(request, pk)
     return JsonResponse(
         {
-            "status": job.status,
-            "status_label": job.get_status_display(),
+            "state": job.state,
+            "state_label": job.get_state_display(),
             "total": job.total,
             "processed": job.processed,
             "percent": job.percent,
-            "finished": job.finished_at is not None,
+            "finished": job.finished,
         }
     )

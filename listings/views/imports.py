@@ -46,13 +46,13 @@ def import_status(request, pk):
     job = _job(request, pk)
     return JsonResponse(
         {
-            "status": job.status,
-            "status_label": job.get_status_display(),
+            "state": job.state,
+            "state_label": job.get_state_display(),
             "total": job.total,
             "processed": job.processed,
             "percent": job.percent,
             "imported": job.imported,
             "errors": len(job.errors),
-            "finished": job.finished_at is not None,
+            "finished": job.finished,
         }
     )

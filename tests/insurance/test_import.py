@@ -83,7 +83,7 @@ def test_the_job_reports_progress_and_the_insurer_sees_it(forest, client, settin
     upload = SimpleUploadedFile("分户清单.xlsx", data)
     job = policy_import_start(upload=upload, insurer=user.insurer, actor=user)
     job = policy_import_run(job_id=job.pk)
-    assert (job.status, job.processed, job.total, job.imported) == ("done", 1, 1, 1)
+    assert (job.state, job.processed, job.total, job.imported) == ("done", 1, 1, 1)
     client.force_login(user)
     status = client.get(reverse("insurance:import_status", args=[job.pk])).json()
     assert (status["percent"], status["finished"]) == (100, True)
@@ -91,3 +91,57 @@ def test_the_job_reports_progress_and_the_insurer_sees_it(forest, client, settin
     client.force_login(other)
     assert client.get(reverse("insurance:import_detail", args=[job.pk])).status_code == 404
     assert PolicyImport.objects.count() == 1
+
+
+def _moves(job):
+    from marketplace.audit import events_for
+
+    return [
+        (e.action, e.payload.get("from"), e.payload.get("to"))
+        for e in events_for(job).order_by("pk")
+    ]
+
+
+def test_the_job_moves_through_its_states_and_each_move_is_audited(forest):
+    """Issue 15 §4: the job's state is an FSM field moved by `marketplace.fsm.transition`."""
+    right, plots, (a, _b) = forest
+    user = kernel.InsurerUserFactory()
+    good = _xlsx([["BD-5", right.certificate_number, plots[0].code, "20", a.id_number, "", "2026-01-01", "2026-12-31"]])  # fmt: skip
+    job = policy_import_start(
+        upload=SimpleUploadedFile("a.xlsx", good), insurer=user.insurer, actor=user
+    )
+    job = policy_import_run(job_id=job.pk)
+    assert _moves(job) == [
+        ("insurance.policy_import_started", None, None),
+        ("insurance.policy_import_running", "pending", "running"),
+        ("insurance.policy_import_done", "running", "done"),
+    ]
+    # a second delivery of the task finds it finished and writes nothing
+    policy_import_run(job_id=job.pk)
+    assert len(_moves(job)) == 3
+    # a file with a bad row fails the job, and nothing is imported
+    bad = _xlsx([["BD-6", "无此证", plots[1].code, "5", a.id_number, "", "2026-01-01", "2026-12-31"]])  # fmt: skip
+    job = policy_import_start(
+        upload=SimpleUploadedFile("b.xlsx", bad), insurer=user.insurer, actor=user
+    )
+    job = policy_import_run(job_id=job.pk)
+    assert (job.state, job.imported, [e["line"] for e in job.errors]) == ("failed", 0, [2])
+    assert _moves(job)[-1] == ("insurance.policy_import_failed", "running", "failed")
+    assert not InsurancePolicy.objects.filter(number="BD-6").exists()
+    with pytest.raises(AttributeError):
+        job.state = PolicyImport.State.DONE
+
+
+def test_the_file_is_never_written_or_read_inside_a_transaction(forest):
+    """STYLE.md: no file I/O inside a database transaction (`marketplace.io_guard`)."""
+    from django.db import transaction
+
+    from marketplace.io_guard import IOInTransaction
+
+    user = kernel.InsurerUserFactory()
+    upload = SimpleUploadedFile("c.xlsx", _xlsx([]))
+    with pytest.raises(IOInTransaction), transaction.atomic():
+        policy_import_start(upload=upload, insurer=user.insurer, actor=user)
+    job = policy_import_start(upload=upload, insurer=user.insurer, actor=user)
+    with pytest.raises(IOInTransaction), transaction.atomic():
+        policy_import_run(job_id=job.pk)

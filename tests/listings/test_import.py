@@ -236,3 +236,140 @@ def test_the_import_form_refuses_an_xlsx_bomb(village, client, staff_user):
     form = ImportForm(data={}, files={"file": upload})
     assert not form.is_valid()
     assert "bomb.xlsx" in str(form.errors["file"])
+
+
+# ------------------------------------------------------------- the console's import job (issue 15 §4)
+
+
+def _job(staff_user, village, rows, *, dry_run=False):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from listings.services_import import parcel_import_start
+
+    upload = SimpleUploadedFile("parcels.csv", as_csv(rows))
+    return parcel_import_start(upload=upload, dry_run=dry_run, actor=staff_user)
+
+
+def _moves(job):
+    from marketplace.audit import events_for
+
+    return [
+        (e.action, e.payload.get("from"), e.payload.get("to"))
+        for e in events_for(job).order_by("pk")
+    ]
+
+
+def test_a_job_moves_waiting_running_done_and_each_move_is_audited(village, staff_user):
+    from listings.models import ParcelImport
+    from listings.services_import import parcel_import_run
+
+    # given a job the console queued
+    job = _job(staff_user, village, rows_for(village, 3))
+    assert job.state == ParcelImport.State.PENDING
+    # when the worker runs it
+    job = parcel_import_run(job_id=job.pk)
+    # then the parcels are imported and the job is done, each move in the audit log
+    assert (job.state, job.total, job.processed, job.imported) == ("done", 3, 3, 3)
+    assert job.finished and job.finished_at is not None
+    assert _moves(job) == [
+        ("parcels.import_started", None, None),
+        ("parcels.import_running", "pending", "running"),
+        ("parcels.import_done", "running", "done"),
+    ]
+    assert ParcelImport.objects.get(pk=job.pk).state == "done"
+    # and a redelivered task finds it finished: nothing run or written again
+    parcel_import_run(job_id=job.pk)
+    assert len(_moves(job)) == 3 and Parcel.objects.count() == 3
+
+
+def test_a_trial_run_job_is_checked_and_a_job_with_a_bad_row_fails(village, staff_user):
+    from listings.services_import import parcel_import_run
+
+    trial = parcel_import_run(
+        job_id=_job(staff_user, village, rows_for(village, 2), dry_run=True).pk
+    )
+    assert (trial.state, trial.total, trial.imported) == ("checked", 2, 0)
+    assert _moves(trial)[-1] == ("parcels.import_checked", "running", "checked")
+    rows = rows_for(village, 2)
+    rows[1][2] = "0"  # line 3: area 0
+    bad = parcel_import_run(job_id=_job(staff_user, village, rows).pk)
+    assert (bad.state, bad.imported, [e["line"] for e in bad.errors]) == ("failed", 0, [3])
+    assert _moves(bad)[-1] == ("parcels.import_failed", "running", "failed")
+    assert not Parcel.objects.exists()
+
+
+def test_a_job_can_finish_only_as_its_report_says(village, staff_user):
+    """The transitions carry their side conditions: done only with no bad row and not a trial
+    run, checked only for a trial run, failed only with bad rows."""
+    from django.utils import timezone
+
+    from marketplace.errors import Conflict
+    from marketplace.fsm import transition
+
+    job = _job(staff_user, village, rows_for(village, 1), dry_run=True)
+    transition(job, "start")
+    for method in ("finish", "fail"):
+        with pytest.raises(Conflict):
+            transition(job, method, at=timezone.now())
+    job.errors = [{"line": 2, "code": "", "reason": "bad"}]
+    with pytest.raises(Conflict):
+        transition(job, "mark_checked", at=timezone.now())
+    assert job.state == "running"
+
+
+def test_a_job_found_running_after_its_worker_was_lost_runs_again(village, staff_user):
+    """CELERY_TASK_ACKS_LATE: a task whose worker died is delivered again; the rows are written
+    all or nothing, so the lost run wrote none and the job starts again."""
+    from django.db import transaction
+
+    from listings.services_import import parcel_import_run
+    from marketplace.fsm import transition
+
+    job = _job(staff_user, village, rows_for(village, 2))
+    with transaction.atomic():
+        transition(job, "start", action="parcels.import_running")
+    job = parcel_import_run(job_id=job.pk)
+    assert (job.state, job.imported) == ("done", 2)
+    assert [m[1:] for m in _moves(job)[1:]] == [
+        ("pending", "running"),
+        ("running", "running"),
+        ("running", "done"),
+    ]
+
+
+def test_a_run_finished_meanwhile_by_a_redelivered_task_keeps_that_report(
+    village, staff_user, monkeypatch
+):
+    # given a second delivery of the task that imports the file while the first one reads it
+    from listings import services_import
+
+    real, calls = services_import.import_parcels, []
+
+    def twice(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            services_import.parcel_import_run(job_id=job.pk)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services_import, "import_parcels", twice)
+    job = _job(staff_user, village, rows_for(village, 2))
+    # when the first run ends (its rows now duplicates of the ones just imported)
+    job = services_import.parcel_import_run(job_id=job.pk)
+    # then the job stays done with the second run's report, not failed on those duplicates
+    assert (job.state, job.imported, job.errors) == ("done", 2, [])
+    assert [m[0] for m in _moves(job)][-1] == "parcels.import_done"
+    assert "parcels.import_failed" not in [m[0] for m in _moves(job)]
+
+
+def test_the_import_files_are_never_read_or_written_inside_a_transaction(village, staff_user):
+    """STYLE.md: no file write inside a database transaction (`marketplace.io_guard`)."""
+    from django.db import transaction
+
+    from listings.services_import import parcel_import_run
+    from marketplace.io_guard import IOInTransaction
+
+    with pytest.raises(IOInTransaction), transaction.atomic():
+        _job(staff_user, village, rows_for(village, 1))
+    job = _job(staff_user, village, rows_for(village, 1))
+    with pytest.raises(IOInTransaction), transaction.atomic():
+        parcel_import_run(job_id=job.pk)

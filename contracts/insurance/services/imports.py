@@ -1,4 +1,9 @@
-"""The insurer's policy import: a job row whose progress the page polls (Celery task)."""
+"""The insurer's policy import: a job row whose progress the page polls (Celery task).
+
+The job's state moves only by `marketplace.fsm.transition` (saved and audited) in short atomic
+blocks: the file is stored before the job's row is written and read after the job is started,
+never inside a transaction (STYLE.md; `marketplace.io_guard`).
+"""
 
 from functools import partial
 
@@ -6,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from marketplace import audit
+from marketplace.fsm import transition
+from marketplace.io_guard import refuse_in_transaction
 
 from ..importer import ImportFormatError, import_policies
 from ..models import PolicyImport
@@ -14,6 +21,7 @@ from ..models import PolicyImport
 def policy_import_start(*, upload, insurer, actor) -> PolicyImport:
     """Store the file (before any transaction), create the job, queue its run after commit."""
     job = PolicyImport(original_name=upload.name[:200], insurer=insurer, created_by=actor)
+    refuse_in_transaction("policy import file write")
     job.file.save(upload.name, upload, save=False)
     with transaction.atomic():
         job.save()
@@ -31,26 +39,49 @@ def policy_import_start(*, upload, insurer, actor) -> PolicyImport:
 
 def policy_import_run(*, job_id) -> PolicyImport:
     """Check and import the job's file, all or nothing; idempotent once finished."""
-    job = PolicyImport.objects.select_related("insurer", "created_by").get(pk=job_id)
-    if job.finished_at is not None:
-        return job
-    PolicyImport.objects.filter(pk=job.pk).update(status=PolicyImport.Status.RUNNING)
+    with transaction.atomic():
+        job = (
+            PolicyImport.objects.select_for_update(of=("self",))
+            .select_related("insurer", "created_by")
+            .get(pk=job_id)
+        )
+        if job.finished:
+            return job
+        transition(job, "start", actor=job.created_by, action="insurance.policy_import_running")
 
     def progress(done, total):
         PolicyImport.objects.filter(pk=job.pk).update(processed=done, total=total)
 
+    refuse_in_transaction("policy import file read")
     with job.file.open("rb") as fh:
         data = fh.read()
     try:
         result = import_policies(data, insurer=job.insurer, actor=job.created_by, progress=progress)
     except ImportFormatError as exc:
-        job.errors = [{"line": 0, "code": "", "reason": str(exc)}]
-        job.status = PolicyImport.Status.FAILED
+        total = imported = 0
+        errors = [{"line": 0, "code": "", "reason": str(exc)}]
     else:
-        job.total = job.processed = result.total
-        job.errors = [e.as_dict() for e in result.errors]
-        job.imported = result.imported
-        job.status = PolicyImport.Status.FAILED if result.errors else PolicyImport.Status.DONE
-    job.finished_at = timezone.now()
-    job.save()
-    return job
+        total, imported = result.total, result.imported
+        errors = [e.as_dict() for e in result.errors]
+    return _finish(job_id, total=total, imported=imported, errors=errors)
+
+
+def _finish(job_id, *, total, imported, errors) -> PolicyImport:
+    """Record the report and move the job to failed or done, unless a redelivered run of the
+    same job finished it meanwhile (its report stands)."""
+    with transaction.atomic():
+        job = PolicyImport.objects.select_for_update().get(pk=job_id)
+        if job.finished:
+            return job
+        job.total = job.processed = total
+        job.imported, job.errors = imported, errors
+        method = "fail" if errors else "finish"
+        return transition(
+            job,
+            method,
+            actor=job.created_by,
+            action=f"insurance.policy_import_{'failed' if errors else 'done'}",
+            payload={"total": total, "imported": imported, "errors": len(errors)},
+            fields=["total", "processed", "imported", "errors", "finished_at"],
+            at=timezone.now(),
+        )

@@ -7,8 +7,8 @@ One document per state machine of a deal: the deal itself, its registrations, th
 reviews and deposits, its auction or negotiated offer, objections to its result, its contract, the
 settlement of the first payment and the later rent instalments; those of the payments module
 (payables and a deposit payable's disposition, refunds, payouts and payout batches), which every
-deal's money goes through; and the notification deliveries. (The insurance claim has its own
-command, `claim_states_doc`.)
+deal's money goes through; the notification deliveries; and the two import jobs (parcels,
+insurance policies). (The insurance claim has its own command, `claim_states_doc`.)
 """
 
 from dataclasses import dataclass
@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from contracts.documents.models import Contract, RentInstalment, Settlement
+from contracts.insurance.models import PolicyImport
 from contracts.models import (
     Auction,
     Deal,
@@ -28,6 +29,7 @@ from contracts.models import (
     QualificationReview,
     Registration,
 )
+from listings.models import ParcelImport
 from marketplace.models import Delivery
 from marketplace.payments.models import Payable, Payout, PayoutBatch, Refund
 
@@ -44,6 +46,13 @@ class Machine:
     fsm_field: str = "state"
     # States an object is created in; None: the field's default only.
     initials: tuple[str, ...] | None = None
+
+
+_IMPORT_NOTES = (
+    "in two short transactions: the worker starts the job, reads the file and checks (and "
+    "writes) every row all or nothing outside them, then ends it by its report; a redelivered "
+    "task (acks_late) starts a running job again, and one that finds the job ended leaves it."
+)
 
 
 MACHINES = (
@@ -94,6 +103,12 @@ MACHINES = (
             "transaction, so a redelivered task sends nothing twice and no row lock is held while "
             "the message goes out; the worker that won the claim makes the later moves."
         ),
+    ),
+    Machine(
+        ParcelImport, "docs/parcel-import-states.md", "Parcel import states", notes=_IMPORT_NOTES
+    ),
+    Machine(
+        PolicyImport, "docs/policy-import-states.md", "Policy import states", notes=_IMPORT_NOTES
     ),
 )
 
@@ -176,7 +191,8 @@ writes an audit event (`marketplace.audit`){notes}
 
 class Command(BaseCommand):
     help = (
-        "Generate docs/*-states.md from the state machines of a deal, its payments and deliveries."
+        "Generate docs/*-states.md from the state machines of a deal, its payments, deliveries "
+        "and import jobs."
     )
 
     def add_arguments(self, parser):
