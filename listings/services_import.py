@@ -5,10 +5,12 @@ blocks: the file is stored before the job's row is written and read after the jo
 never inside a transaction (STYLE.md; `marketplace.io_guard`).
 """
 
+import logging
 from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace import audit
 from marketplace.fsm import transition
@@ -18,6 +20,8 @@ from .importer import ImportFormatError, import_parcels
 from .models import ParcelImport
 
 PROGRESS_EVERY = 250
+
+logger = logging.getLogger(__name__)
 
 
 def parcel_import_start(*, upload, dry_run, actor) -> ParcelImport:
@@ -52,8 +56,17 @@ def parcel_import_run(*, job_id) -> ParcelImport:
         ParcelImport.objects.filter(pk=job.pk).update(processed=done, total=total)
 
     refuse_in_transaction("parcel import file read")
-    with job.file.open("rb") as fh:
-        data = fh.read()
+    try:
+        with job.file.open("rb") as fh:
+            data = fh.read()
+    except OSError:
+        # The stored file is gone or unreadable: the job fails with a reason the page shows,
+        # rather than staying "running" for ever (the task is not retried).
+        logger.exception("%s import %s: the stored file cannot be read", "parcel", job.pk)
+        reason = _("The uploaded file could not be read. Upload it again.")
+        return _finish(
+            job_id, total=0, imported=0, errors=[{"line": 0, "code": "", "reason": reason}]
+        )
     try:
         result = import_parcels(
             job.original_name, data, dry_run=job.dry_run, actor=job.created_by, progress=progress

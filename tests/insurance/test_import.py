@@ -145,3 +145,16 @@ def test_the_file_is_never_written_or_read_inside_a_transaction(forest):
     job = policy_import_start(upload=upload, insurer=user.insurer, actor=user)
     with pytest.raises(IOInTransaction), transaction.atomic():
         policy_import_run(job_id=job.pk)
+
+
+def test_a_job_whose_stored_file_is_gone_fails_saying_so(forest):
+    # given a queued job whose file was lost from the storage before the worker ran
+    user = kernel.InsurerUserFactory()
+    job = policy_import_start(
+        upload=SimpleUploadedFile("d.xlsx", _xlsx([])), insurer=user.insurer, actor=user
+    )
+    job.file.storage.delete(job.file.name)
+    # when the worker runs it: failed with the reason, not "running" for ever
+    job = policy_import_run(job_id=job.pk)
+    assert job.state == "failed" and [e["line"] for e in job.errors] == [0]
+    assert _moves(job)[-1] == ("insurance.policy_import_failed", "running", "failed")

@@ -373,3 +373,24 @@ def test_the_import_files_are_never_read_or_written_inside_a_transaction(village
     job = _job(staff_user, village, rows_for(village, 1))
     with pytest.raises(IOInTransaction), transaction.atomic():
         parcel_import_run(job_id=job.pk)
+
+
+def test_a_job_whose_stored_file_is_gone_fails_saying_so_instead_of_running_for_ever(
+    village, staff_user
+):
+    from listings.services_import import parcel_import_run
+
+    # given a queued job whose file was lost from the storage before the worker ran
+    job = _job(staff_user, village, rows_for(village, 2))
+    job.file.storage.delete(job.file.name)
+    # when the worker runs it
+    job = parcel_import_run(job_id=job.pk)
+    # then it failed, with a reason the page shows, and nothing was imported
+    assert job.state == "failed" and job.finished
+    assert [e["line"] for e in job.errors] == [0]
+    assert (
+        "upload it again" in job.errors[0]["reason"].lower()
+        or "重新上传" in job.errors[0]["reason"]
+    )
+    assert _moves(job)[-1] == ("parcels.import_failed", "running", "failed")
+    assert not Parcel.objects.exists()
