@@ -232,7 +232,7 @@ def test_station_and_household_dashboards(page):
     page.set_viewport_size(PHONE)
     page.goto(page.base_url + "/console/")
     expect(page.get_by_test_id("money-summary")).to_be_visible()
-    page.get_by_role("link", name="我的土地、合同和收款").click()
+    page.get_by_test_id("household-panel").get_by_role("link", name="我的土地和收益").click()
     expect(page.get_by_test_id("household-name")).to_have_text(listing.transferor_household.name)
 
 
