@@ -87,10 +87,53 @@ def test_the_job_reports_progress_and_the_insurer_sees_it(forest, client, settin
     client.force_login(user)
     status = client.get(reverse("insurance:import_status", args=[job.pk])).json()
     assert (status["percent"], status["finished"]) == (100, True)
-    other = kernel.InsurerUserFactory(insurer=kernel.InsurerFactory(name="另一家"))
-    client.force_login(other)
-    assert client.get(reverse("insurance:import_detail", args=[job.pk])).status_code == 404
     assert PolicyImport.objects.count() == 1
+
+
+def test_an_import_job_is_read_by_its_insurer_and_the_prefecture_only(forest, client):
+    """The access policy (`insurance.view_policy_import`): another insurer and county staff are
+    refused (403, as for a claim out of scope); the prefecture's staff and auditors read it; a
+    job that does not exist is 404; only an insurer uploads, and lists only its own jobs."""
+    user = kernel.InsurerUserFactory()
+    job = PolicyImport.objects.create(
+        file="policy-imports/a.xlsx", original_name="本公司.xlsx", insurer=user.insurer,
+        created_by=user,
+    )  # fmt: skip
+    other = kernel.InsurerUserFactory(insurer=kernel.InsurerFactory(name="另一家"))
+    PolicyImport.objects.create(
+        file="policy-imports/b.xlsx", original_name="另一家.xlsx", insurer=other.insurer,
+        created_by=other,
+    )  # fmt: skip
+    county = kernel.CountyFactory()
+    answers = {
+        "insurer": user,
+        "other insurer": other,
+        "prefecture staff": kernel.UserFactory(role="exchange_staff"),
+        "prefecture auditor": kernel.UserFactory(role="auditor"),
+        "county staff": kernel.UserFactory(role="exchange_staff", county=county),
+        "county auditor": kernel.UserFactory(role="auditor", county=county),
+    }
+    want = {
+        "insurer": 200,
+        "other insurer": 403,
+        "prefecture staff": 200,
+        "prefecture auditor": 200,
+        "county staff": 403,
+        "county auditor": 403,
+    }
+    for who, login in answers.items():
+        client.force_login(login)
+        for route in ("insurance:import_detail", "insurance:import_status"):
+            code = client.get(reverse(route, args=[job.pk])).status_code
+            assert code == want[who], (who, route, code)
+    client.force_login(user)
+    assert client.get(reverse("insurance:import_detail", args=[job.pk + 99])).status_code == 404
+    home = client.get(reverse("insurance:import_home")).content.decode()
+    assert "本公司.xlsx" in home and "另一家.xlsx" not in home
+    client.force_login(answers["prefecture staff"])
+    assert client.get(reverse("insurance:import_home")).status_code == 403
+    detail = client.get(reverse("insurance:import_detail", args=[job.pk])).content.decode()
+    assert f'href="{reverse("insurance:import_home")}"' not in detail  # staff do not upload
 
 
 def _moves(job):
