@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from contracts.insurance.importer import import_policies
+from contracts.insurance.importer import ImportFormatError, import_policies
 from contracts.insurance.models import InsurancePolicy, PolicyImport
 from contracts.insurance.services.imports import policy_import_run, policy_import_start
 from tests import factories as kernel
@@ -73,6 +73,23 @@ def test_a_bad_row_imports_nothing_and_every_bad_row_is_reported(forest):
     assert lines == [3, 4]
     assert "投保面积" in reasons and "林权" in reasons and "保险期间" in reasons
     assert not InsurancePolicy.objects.exists()
+
+
+def test_a_missing_value_or_column_is_named_by_its_heading_in_the_list(forest):
+    """The insurer reads 投保面积 in its list, so the report says 投保面积, not insured_mu."""
+    right, plots, (a, _b) = forest
+    data = _xlsx([["BD-6", right.certificate_number, plots[0].code, "", "", "", "2026-01-01", "2026-12-31"]])  # fmt: skip
+    with translation.override("zh-hans"):
+        result = import_policies(data, insurer=kernel.InsurerFactory())
+        assert [(e.line, str(e.reason)) for e in result.errors] == [
+            (2, "缺少必填值：投保面积、身份证号。")
+        ]
+        wb = Workbook()
+        wb.active.append([h for h in HEADER if h != "身份证号"])
+        out = BytesIO()
+        wb.save(out)
+        with pytest.raises(ImportFormatError, match="表头缺少列 身份证号"):
+            import_policies(out.getvalue(), insurer=kernel.InsurerFactory())
 
 
 def test_the_job_reports_progress_and_the_insurer_sees_it(forest, client, settings):
