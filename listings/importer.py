@@ -43,6 +43,15 @@ COLUMNS = {
     "stock_volume_m3": ["stock_volume_m3", "蓄积量", "蓄积"],
 }
 REQUIRED = ("code", "name", "area_mu", "land_class")
+# How the reports name a required column: by its heading in the land-certification export (the
+# canonical names above are the code's, which the user never sees).
+HEADINGS = {"code": "地块代码", "name": "地块名称", "area_mu": "面积", "land_class": "地类"}
+
+
+def _headings(columns) -> str:
+    return "、".join(HEADINGS.get(c, c) for c in columns)
+
+
 LAND_CLASS_NAMES = {
     "水田": LandClass.PADDY,
     "旱地": LandClass.DRY_LAND,
@@ -132,7 +141,7 @@ def _header_map(header) -> dict[int, str]:
     if missing:
         raise ImportFormatError(
             _("File: the header lacks the column(s) %(cols)s (see docs/import.md).")
-            % {"cols": ", ".join(missing)}
+            % {"cols": _headings(missing)}
         )
     return mapping
 
@@ -307,7 +316,7 @@ def check_rows(rows, progress: Callable[[int, int], None] | None = None):
 def _row_problems(row, code, villages, existing, seen, line) -> list[str]:
     missing = [c for c in REQUIRED if not str(row.get(c) or "").strip()]
     if missing:
-        return [_("Missing value(s): %(cols)s.") % {"cols": ", ".join(missing)}]
+        return [_("Missing value(s): %(cols)s.") % {"cols": _headings(missing)}]
     problems = []
     village = villages.get(code[:12]) if len(code) == 19 and code.isdigit() else None
     if len(code) == 19 and code.isdigit() and village is None:

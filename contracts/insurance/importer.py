@@ -37,6 +37,13 @@ COLUMNS = {
     "ends_on": ["ends_on", "保险止期"],
 }
 REQUIRED = ("policy_number", "certificate", "parcel_code", "insured_mu", "id_number")
+# How the reports name a column: by its heading in the household list (the first Chinese one
+# above), never by the code's canonical name, which the insurer never sees.
+HEADINGS = {canon: aliases[1] for canon, aliases in COLUMNS.items()}
+
+
+def _headings(columns) -> str:
+    return "、".join(HEADINGS[c] for c in columns)
 
 
 class ImportFormatError(ValueError):
@@ -83,7 +90,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict]]:
     missing = [c for c in REQUIRED if c not in mapping.values()]
     if missing:
         raise ImportFormatError(
-            _("File: the header lacks the column(s) %(cols)s.") % {"cols": ", ".join(missing)}
+            _("File: the header lacks the column(s) %(cols)s.") % {"cols": _headings(missing)}
         )
     out = []
     for line, row in enumerate(rows, start=2):
@@ -168,7 +175,7 @@ def check_rows(rows, progress: Callable[[int, int], None] | None = None):
         missing = [c for c in REQUIRED if not _text(row.get(c))]
         if missing:
             errors.append(
-                RowError(line, "", _("Missing value(s): %(cols)s.") % {"cols": ", ".join(missing)})
+                RowError(line, "", _("Missing value(s): %(cols)s.") % {"cols": _headings(missing)})
             )
         else:
             code = _text(row.get("parcel_code"))

@@ -1,6 +1,8 @@
 """Who may do what with forest insurance (rules on marketplace.permissions' predicates).
 
-Objects are a policy or a claim; both answer `policy`/`county_id` through `_policy(obj)`.
+Objects are a policy or a claim; both answer `policy`/`county_id` through `_policy(obj)`. The
+insurer's household-list imports (`PolicyImport`) have their own predicate: a job belongs to the
+insurer that uploaded it and to no county (its rows may lie anywhere in the prefecture).
 """
 
 import rules
@@ -10,6 +12,7 @@ from marketplace.permissions import (
     is_exchange_staff,
     is_forestry_inspector,
     is_insurer,
+    is_prefecture_reader,
     is_staff_reader,
     is_station_operator,
     reader_in_scope,
@@ -50,6 +53,12 @@ def holder_of(user, obj):
     return _policy(obj).holders.filter(household_id=user.household_id).exists()
 
 
+@rules.predicate
+def import_of_insurer(user, job):
+    """The user's insurer uploaded the household list (a PolicyImport)."""
+    return bool(job is not None and user.insurer_id and job.insurer_id == user.insurer_id)
+
+
 insurer_in_scope = is_insurer & insurer_of
 station_in_scope = is_station_operator & station_of
 inspector_in_scope = is_forestry_inspector & inspector_in_county
@@ -64,6 +73,13 @@ rules.add_perm(
     insurer_in_scope | station_in_scope | inspector_in_scope | reader_in_scope | holder_of,
 )
 rules.add_perm("insurance.insurer_desk", is_insurer)
+# The household list (R-INS-1): an insurer uploads its own; the job and its report of bad rows are
+# read by that insurer and, as a job of no county, by the prefecture's staff and auditors (county
+# staff read claims of their county only, and a list's rows may lie in any county).
+rules.add_perm("insurance.import_policies", is_insurer)
+rules.add_perm(
+    "insurance.view_policy_import", (is_insurer & import_of_insurer) | is_prefecture_reader
+)
 rules.add_perm("insurance.inspector_desk", is_forestry_inspector)
 rules.add_perm("insurance.station_desk", is_station_operator)
 rules.add_perm("insurance.read_report", is_staff_reader)

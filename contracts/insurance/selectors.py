@@ -9,7 +9,7 @@ from django.utils import timezone
 from marketplace.payments import ledger
 from marketplace.permissions import scope_queryset
 
-from .models import Claim, ClaimPayment, InsurancePolicy
+from .models import Claim, ClaimPayment, InsurancePolicy, PolicyImport
 
 OPEN_FOR_INSURER = [
     Claim.State.REPORTED,
@@ -55,6 +55,21 @@ def policy_list_for_insurer(user):
     return InsurancePolicy.objects.filter(insurer_id=user.insurer_id).select_related(
         "county", "right"
     )
+
+
+def policy_import_get(*, pk) -> PolicyImport:
+    """Any import job by id (Http404 if none); the view asks `insurance.view_policy_import`."""
+    job = PolicyImport.objects.select_related("insurer").filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def policy_import_list_for_insurer(user):
+    """The insurer's own household-list imports, newest first."""
+    if not user.insurer_id:
+        return PolicyImport.objects.none()
+    return PolicyImport.objects.filter(insurer_id=user.insurer_id)
 
 
 def replanting_list_for_inspector(user):

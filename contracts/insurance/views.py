@@ -19,7 +19,7 @@ from marketplace.money import fen_to_yuan
 from marketplace.permissions import allowed, permission_required, require
 
 from . import selectors, services
-from .models import Claim, InspectionPhoto, PolicyImport
+from .models import Claim, InspectionPhoto
 from .services.claims import holders_on
 from .services.imports import policy_import_start
 
@@ -327,14 +327,11 @@ def _report_xlsx(rows):
 # ---------------------------------------------------------------- the insurer's household list
 
 
-def _import_job(request, pk):
-    job = PolicyImport.objects.filter(pk=pk, insurer_id=request.user.insurer_id).first()
-    if job is None:
-        raise Http404
-    return job
+def _import_job(request, pk, **kwargs):
+    return selectors.policy_import_get(pk=pk)
 
 
-@permission_required("insurance.insurer_desk")
+@permission_required("insurance.import_policies")
 def import_home(request):
     error = ""
     if request.method == "POST":
@@ -346,7 +343,7 @@ def import_home(request):
                 upload=upload, insurer=request.user.insurer, actor=request.user
             )
             return redirect("insurance:import_detail", pk=job.pk)
-    jobs = PolicyImport.objects.filter(insurer_id=request.user.insurer_id)[:20]
+    jobs = selectors.policy_import_list_for_insurer(request.user)[:20]
     return render(
         request,
         "insurance/import_home.html",
@@ -355,15 +352,22 @@ def import_home(request):
     )
 
 
-@permission_required("insurance.insurer_desk")
+@permission_required("insurance.view_policy_import", _import_job)
 def import_detail(request, pk):
-    return render(request, "insurance/import_detail.html", {"job": _import_job(request, pk)})
+    return render(
+        request,
+        "insurance/import_detail.html",
+        {
+            "job": selectors.policy_import_get(pk=pk),
+            "can_import": allowed(request.user, "insurance.import_policies"),
+        },
+    )
 
 
-@permission_required("insurance.insurer_desk")
+@permission_required("insurance.view_policy_import", _import_job)
 def import_status(request, pk):
     """Polled by the progress bar."""
-    job = _import_job(request, pk)
+    job = selectors.policy_import_get(pk=pk)
     return JsonResponse(
         {
             "state": job.state,

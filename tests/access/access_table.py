@@ -1392,8 +1392,8 @@ ROUTES.update(
             },
         },
         "insurance:import_detail": {
-            "GET": {"*": "403 403", "anon": "L L", "insurer": "200 404"},
-            "POST": {"*": "403 403", "anon": "L L", "insurer": "200 404"},
+            "GET": {"*": "403 403", "anon": "L L", "insurer": "200 403", "staff_pref": "200 200"},
+            "POST": {"*": "403 403", "anon": "L L", "insurer": "200 403", "staff_pref": "200 200"},
             "kwargs": {"pk": "policy_import"},
         },
         "insurance:import_home": {
@@ -1401,8 +1401,8 @@ ROUTES.update(
             "POST": {"*": "403", "anon": "L", "insurer": "400"},
         },
         "insurance:import_status": {
-            "GET": {"*": "403 403", "anon": "L L", "insurer": "200 404"},
-            "POST": {"*": "403 403", "anon": "L L", "insurer": "200 404"},
+            "GET": {"*": "403 403", "anon": "L L", "insurer": "200 403", "staff_pref": "200 200"},
+            "POST": {"*": "403 403", "anon": "L L", "insurer": "200 403", "staff_pref": "200 200"},
             "kwargs": {"pk": "policy_import"},
         },
         "insurance:inspector_desk": {

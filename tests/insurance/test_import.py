@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from contracts.insurance.importer import import_policies
+from contracts.insurance.importer import ImportFormatError, import_policies
 from contracts.insurance.models import InsurancePolicy, PolicyImport
 from contracts.insurance.services.imports import policy_import_run, policy_import_start
 from tests import factories as kernel
@@ -75,6 +75,23 @@ def test_a_bad_row_imports_nothing_and_every_bad_row_is_reported(forest):
     assert not InsurancePolicy.objects.exists()
 
 
+def test_a_missing_value_or_column_is_named_by_its_heading_in_the_list(forest):
+    """The insurer reads 投保面积 in its list, so the report says 投保面积, not insured_mu."""
+    right, plots, (a, _b) = forest
+    data = _xlsx([["BD-6", right.certificate_number, plots[0].code, "", "", "", "2026-01-01", "2026-12-31"]])  # fmt: skip
+    with translation.override("zh-hans"):
+        result = import_policies(data, insurer=kernel.InsurerFactory())
+        assert [(e.line, str(e.reason)) for e in result.errors] == [
+            (2, "缺少必填值：投保面积、身份证号。")
+        ]
+        wb = Workbook()
+        wb.active.append([h for h in HEADER if h != "身份证号"])
+        out = BytesIO()
+        wb.save(out)
+        with pytest.raises(ImportFormatError, match="表头缺少列 身份证号"):
+            import_policies(out.getvalue(), insurer=kernel.InsurerFactory())
+
+
 def test_the_job_reports_progress_and_the_insurer_sees_it(forest, client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     right, plots, (a, _b) = forest
@@ -87,10 +104,53 @@ def test_the_job_reports_progress_and_the_insurer_sees_it(forest, client, settin
     client.force_login(user)
     status = client.get(reverse("insurance:import_status", args=[job.pk])).json()
     assert (status["percent"], status["finished"]) == (100, True)
-    other = kernel.InsurerUserFactory(insurer=kernel.InsurerFactory(name="另一家"))
-    client.force_login(other)
-    assert client.get(reverse("insurance:import_detail", args=[job.pk])).status_code == 404
     assert PolicyImport.objects.count() == 1
+
+
+def test_an_import_job_is_read_by_its_insurer_and_the_prefecture_only(forest, client):
+    """The access policy (`insurance.view_policy_import`): another insurer and county staff are
+    refused (403, as for a claim out of scope); the prefecture's staff and auditors read it; a
+    job that does not exist is 404; only an insurer uploads, and lists only its own jobs."""
+    user = kernel.InsurerUserFactory()
+    job = PolicyImport.objects.create(
+        file="policy-imports/a.xlsx", original_name="本公司.xlsx", insurer=user.insurer,
+        created_by=user,
+    )  # fmt: skip
+    other = kernel.InsurerUserFactory(insurer=kernel.InsurerFactory(name="另一家"))
+    PolicyImport.objects.create(
+        file="policy-imports/b.xlsx", original_name="另一家.xlsx", insurer=other.insurer,
+        created_by=other,
+    )  # fmt: skip
+    county = kernel.CountyFactory()
+    answers = {
+        "insurer": user,
+        "other insurer": other,
+        "prefecture staff": kernel.UserFactory(role="exchange_staff"),
+        "prefecture auditor": kernel.UserFactory(role="auditor"),
+        "county staff": kernel.UserFactory(role="exchange_staff", county=county),
+        "county auditor": kernel.UserFactory(role="auditor", county=county),
+    }
+    want = {
+        "insurer": 200,
+        "other insurer": 403,
+        "prefecture staff": 200,
+        "prefecture auditor": 200,
+        "county staff": 403,
+        "county auditor": 403,
+    }
+    for who, login in answers.items():
+        client.force_login(login)
+        for route in ("insurance:import_detail", "insurance:import_status"):
+            code = client.get(reverse(route, args=[job.pk])).status_code
+            assert code == want[who], (who, route, code)
+    client.force_login(user)
+    assert client.get(reverse("insurance:import_detail", args=[job.pk + 99])).status_code == 404
+    home = client.get(reverse("insurance:import_home")).content.decode()
+    assert "本公司.xlsx" in home and "另一家.xlsx" not in home
+    client.force_login(answers["prefecture staff"])
+    assert client.get(reverse("insurance:import_home")).status_code == 403
+    detail = client.get(reverse("insurance:import_detail", args=[job.pk])).content.decode()
+    assert f'href="{reverse("insurance:import_home")}"' not in detail  # staff do not upload
 
 
 def _moves(job):

@@ -99,6 +99,20 @@ def test_unknown_village_and_duplicate_codes_are_reported(village):
     assert "433126999999" in reasons[4]
 
 
+def test_a_missing_value_or_column_is_named_by_its_heading_in_the_export(village):
+    """The report names the column as the file heads it (地块名称), never by the code's name."""
+    from django.utils import translation
+
+    rows = rows_for(village, 2)
+    rows[1][1] = rows[1][2] = ""  # line 3: no name, no area
+    with translation.override("zh-hans"):
+        result = import_parcels("p.csv", as_csv(rows))
+        assert [(e.line, e.reason) for e in result.errors] == [(3, "缺少必填值：地块名称、面积。")]
+        header_only = ",".join(h for h in HEADER if h != "地类").encode()
+        with pytest.raises(ImportFormatError, match="表头缺少列 地类"):
+            import_parcels("p.csv", header_only + b"\n")
+
+
 def test_a_code_already_registered_is_a_duplicate(village):
     import_parcels("p.csv", as_csv(rows_for(village, 1)))
     result = import_parcels("p.csv", as_csv(rows_for(village, 1)))
