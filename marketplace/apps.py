@@ -11,10 +11,13 @@ class MarketplaceConfig(AppConfig):
         from .todos import register as register_todos
 
         register_todos(holiday_todos)
-        from django.db.models.signals import pre_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
-        from . import permissions  # noqa: F401 (registers the kernel's permissions)
-        from .models import User
+        from . import (
+            permissions,  # noqa: F401 (registers the kernel's permissions)
+            workdays,
+        )
+        from .models import User, WorkdayOverride
         from .navigation import SYSTEM, register, register_panel
         from .security import revoke_tokens_on_password_change
         from .views import notifications_panel
@@ -22,6 +25,10 @@ class MarketplaceConfig(AppConfig):
         pre_save.connect(
             revoke_tokens_on_password_change, sender=User, dispatch_uid="revoke_tokens"
         )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                workdays.forget_on_commit, sender=WorkdayOverride, dispatch_uid="workdays_forget"
+            )
 
         R = User.Role
         register(

@@ -372,6 +372,8 @@ EXCHANGE = {
 # seconds (0 in tests: every read goes to the database, so a rolled-back change is never seen).
 RULEBOOK: dict = {}
 RULEBOOK_CACHE_SECONDS = 0 if TESTING else env.int("RULEBOOK_CACHE_SECONDS", default=30)
+# Staff-entered working-day overrides, kept per process (marketplace.workdays).
+WORKDAY_CACHE_SECONDS = 0 if TESTING else env.int("WORKDAY_CACHE_SECONDS", default=30)
 
 LOGGING = {
     "version": 1,

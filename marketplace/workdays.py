@@ -5,9 +5,11 @@ working days (plus overrides) and `year_warning()` says so; nothing here raises 
 """
 
 import datetime as dt
+import time
 
 import chinese_calendar
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,13 +26,49 @@ def library_knows(year: int) -> bool:
     return year in LIBRARY_YEARS
 
 
-def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+# Staff-entered overrides are few (a few dozen days a year) and read on every page that shows
+# "还剩 N 个工作日" (the listing index asks once per listing). Each process keeps them all in
+# memory for WORKDAY_CACHE_SECONDS and forgets them at once after a change committed in the
+# same process (marketplace.apps connects the signals), like the rulebook's numbers.
+_cache: dict = {"at": None, "rows": {}, "generation": 0}
+
+
+def forget():
+    """Drop this process's copy of the overrides (after a change, and in tests)."""
+    _cache["generation"] += 1
+    _cache["at"] = None
+
+
+def forget_on_commit(**_signal):
+    transaction.on_commit(forget)
+
+
+def _changed_in_this_transaction() -> bool:
+    """This connection changed an override and has not committed yet: read the change, but do
+    not keep it for the process (a rollback would leave a day that never was)."""
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and any(
+        entry[1] is forget for entry in connection.run_on_commit
+    )
+
+
+def _all_overrides() -> dict[dt.date, bool]:
     from .models import WorkdayOverride
 
-    rows = WorkdayOverride.objects.filter(date__range=(start, end)).values_list(
-        "date", "is_workday"
-    )
-    return dict(rows)
+    ttl = float(getattr(settings, "WORKDAY_CACHE_SECONDS", 30))
+    now = time.monotonic()
+    uncommitted = _changed_in_this_transaction()
+    if not uncommitted and ttl > 0 and _cache["at"] is not None and now - _cache["at"] < ttl:
+        return _cache["rows"]
+    generation = _cache["generation"]
+    rows = dict(WorkdayOverride.objects.values_list("date", "is_workday"))
+    if not uncommitted and ttl > 0 and _cache["generation"] == generation:
+        _cache["rows"], _cache["at"] = rows, now
+    return rows
+
+
+def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    return {day: work for day, work in _all_overrides().items() if start <= day <= end}
 
 
 def _base_is_workday(day: dt.date) -> bool:

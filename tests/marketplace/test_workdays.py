@@ -87,3 +87,40 @@ def test_r_time_3_staff_see_the_warning_on_their_dashboard_and_can_open_the_holi
     # when they confirm the year, the warning goes
     HolidayYear.objects.create(year=next_year)
     assert f"{next_year} 年的法定节假日尚未录入" not in client.get("/console/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r_time_3_overrides_are_read_once_and_a_committed_change_counts_at_once(
+    settings, django_assert_num_queries
+):
+    # given: the per-process copy of the overrides on (production's 30 s)
+    settings.WORKDAY_CACHE_SECONDS = 30
+    workdays.forget()
+    day = dt.date(2031, 3, 3)  # a Monday, in a year chinese-calendar does not know
+    assert workdays.is_workday(day)
+    # when: many pages ask (the listing index asks once per listing)
+    with django_assert_num_queries(0):
+        answers = [workdays.workdays_between(day, day + dt.timedelta(days=7)) for _ in range(20)]
+    assert set(answers) == {5}
+    # then: staff declare the Monday a holiday (R-TIME-3): the next answer counts it at once
+    WorkdayOverride.objects.create(date=day + dt.timedelta(days=7), is_workday=False)
+    assert workdays.workdays_between(day, day + dt.timedelta(days=7)) == 4
+    WorkdayOverride.objects.all().delete()
+    assert workdays.workdays_between(day, day + dt.timedelta(days=7)) == 5
+
+
+@pytest.mark.django_db
+def test_r_time_3_an_override_not_yet_committed_is_read_but_not_kept(settings):
+    from django.db import transaction
+
+    settings.WORKDAY_CACHE_SECONDS = 30
+    workdays.forget()
+    monday = dt.date(2031, 3, 10)
+    try:
+        with transaction.atomic():
+            WorkdayOverride.objects.create(date=monday, is_workday=False)
+            assert not workdays.is_workday(monday)  # the transaction sees its own change
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    assert workdays.is_workday(monday)  # the rolled-back day was not kept for the process
