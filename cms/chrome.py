@@ -5,7 +5,11 @@ menus, in the page tree's order, as staff arrange them in the Wagtail admin), th
 `site_chrome` is a context processor (settings.TEMPLATES); the 500 page is rendered without a
 request and without it, so the templates fall back to a fixed menu and footer there."""
 
+import time
+
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
@@ -19,18 +23,41 @@ def _site(request):
         return None
 
 
+# The menu is on every public page and costs a query per page type (`specific()`); it changes
+# only when editors publish, unpublish or move pages. Each process keeps it per site and language
+# for MENU_CACHE_SECONDS and forgets it at once on those signals in this process (cms.apps);
+# other processes follow within that time.
+_menus: dict = {}
+
+
+def forget_menus(**_signal):
+    _menus.clear()
+
+
 def menu_items(request) -> list[dict]:
     """[{title, url, active}] of the main menu: 首页, then the home page's menu children."""
     site = _site(request) or Site.objects.filter(is_default_site=True).first()
     if site is None:
         return []
+    items = [dict(item) for item in _menu(request, site)]
+    _mark_active(items, request)
+    return items
+
+
+def _menu(request, site) -> list[dict]:
+    ttl = float(getattr(settings, "MENU_CACHE_SECONDS", 30))
+    key, now = (site.pk, get_language()), time.monotonic()
+    kept = _menus.get(key)
+    if ttl > 0 and kept is not None and now - kept[0] < ttl:
+        return kept[1]
     root = site.root_page
     items = [{"title": _("Home"), "url": "/", "page_id": root.pk}]
     for page in root.get_children().live().in_menu().specific():
         url = page.link_url if isinstance(page, MenuLinkPage) else page.get_url(request)
         if url:
             items.append({"title": page.title, "url": url, "page_id": page.pk})
-    _mark_active(items, request)
+    if ttl > 0:
+        _menus[key] = (now, items)
     return items
 
 

@@ -374,6 +374,8 @@ RULEBOOK: dict = {}
 RULEBOOK_CACHE_SECONDS = 0 if TESTING else env.int("RULEBOOK_CACHE_SECONDS", default=30)
 # Staff-entered working-day overrides, kept per process (marketplace.workdays).
 WORKDAY_CACHE_SECONDS = 0 if TESTING else env.int("WORKDAY_CACHE_SECONDS", default=30)
+# The public site's main menu, kept per process (cms.chrome).
+MENU_CACHE_SECONDS = 0 if TESTING else env.int("MENU_CACHE_SECONDS", default=30)
 
 LOGGING = {
     "version": 1,
