@@ -186,10 +186,23 @@ class SiteFooterSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("Site footer")
 
+    # The government's filing sites the numbers link to (a link a visitor follows, not an asset
+    # a page loads: templates hold no outside address).
+    ICP_FILING_URL = "https://beian.miit.gov.cn/"
+    PSB_FILING_URL = "https://beian.mps.gov.cn/#/query/webSearch?code="
+
     @property
     def psb_record_code(self) -> str:
         """The digits of the public-security number (湘公网安备 43310102000001号 -> 433101...)."""
         return "".join(ch for ch in self.psb_number if ch.isdigit())
+
+    @property
+    def icp_url(self) -> str:
+        return self.ICP_FILING_URL
+
+    @property
+    def psb_url(self) -> str:
+        return self.PSB_FILING_URL + self.psb_record_code
 
 
 class MenuLinkPage(Page):
